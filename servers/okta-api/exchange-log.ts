@@ -1,0 +1,68 @@
+/**
+ * What the API server saw: each request (preflights included) with the headers that decide
+ * CORS and the CORS headers it answered with. Tests read it to prove what crossed the wire;
+ * reports show it. Servers live per worker and a worker runs one test at a time, so a test
+ * clears the log when it starts and reads it when it ends.
+ */
+import type { RequestHandler } from 'express';
+
+export interface Exchange {
+  at: string;
+  method: string;
+  /** Path and query, as requested. */
+  url: string;
+  origin: string | undefined;
+  preflight: boolean;
+  /** The request headers that matter to CORS (Cookie's value is never kept: only whether it came). */
+  requestHeaders: Record<string, string>;
+  cookieSent: boolean;
+  status: number;
+  /** Access-Control-*, Vary and X-Okta-Request-Id as answered. */
+  responseHeaders: Record<string, string>;
+}
+
+const REQUEST_HEADERS = /^(origin|access-control-request-.*|content-type|authorization|x-.*|accept)$/;
+const RESPONSE_HEADERS = /^(access-control-.*|vary|x-okta-request-id|location)$/;
+
+export class ExchangeLog {
+  private list: Exchange[] = [];
+
+  constructor(private readonly limit = 1000) {}
+
+  readonly middleware: RequestHandler = (req, res, next) => {
+    res.on('finish', () => {
+      const requestHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (REQUEST_HEADERS.test(name) && value !== undefined) requestHeaders[name] = String(value);
+      }
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(res.getHeaders())) {
+        if (RESPONSE_HEADERS.test(name) && value !== undefined) {
+          responseHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
+        }
+      }
+      this.list.push({
+        at: new Date().toISOString(),
+        method: req.method,
+        url: req.originalUrl,
+        origin: req.headers.origin,
+        preflight: req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
+        requestHeaders,
+        cookieSent: (req.headers.cookie ?? '') !== '',
+        status: res.statusCode,
+        responseHeaders,
+      });
+      // Bounded so a long manual `npm run serve` session cannot grow without end.
+      if (this.list.length > this.limit) this.list.splice(0, this.list.length - this.limit);
+    });
+    next();
+  };
+
+  entries(): Exchange[] {
+    return [...this.list];
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+}

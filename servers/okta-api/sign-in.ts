@@ -1,0 +1,85 @@
+/**
+ * The org's own sign-in and sign-out pages. They set and clear the HttpOnly session cookie
+ * that CORS calls then carry; tests sign in through them like a person would.
+ */
+import express, { Router } from 'express';
+import type { Request, Response } from 'express';
+import { SESSION_COOKIE, type SessionStore } from './sessions.js';
+import type { UserAccount } from './users.js';
+
+const page = (title: string, body: string): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font-family:system-ui,sans-serif;margin:3rem auto;max-width:28rem}label{display:block;margin:.8rem 0}input{width:100%;padding:.4rem}</style>
+</head><body>${body}</body></html>`;
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function signInForm(error?: string): string {
+  return page(
+    'Sign in - mock Okta org',
+    `<h1>Sign in to your Okta organization</h1>
+${error === undefined ? '' : `<p id="sign-in-error" role="alert">${escapeHtml(error)}</p>`}
+<form id="sign-in" method="post" action="/login">
+  <label>Username <input id="username" name="username" autocomplete="username" required></label>
+  <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+  <button id="sign-in-submit" type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function signInRoutes(sessions: SessionStore, account: UserAccount): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '8kb' }));
+
+  router.get('/login', (_req, res) => {
+    res.type('html').send(signInForm());
+  });
+
+  router.post('/login', (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { username, password } = body;
+    if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
+      res.status(400).type('html').send(signInForm('Enter both a username and a password.'));
+      return;
+    }
+    if (username !== account.user.profile.login || password !== account.password) {
+      res.status(401).type('html').send(signInForm('Sign in failed: unknown username or wrong password.'));
+      return;
+    }
+    sessions.end(req.cookies?.[SESSION_COOKIE] as string | undefined);
+    account.user.lastLogin = new Date().toISOString();
+    // Lax is enough: the suite's website and API are same-site (same host, other port),
+    // and over plain http a SameSite=None cookie would need Secure.
+    res.cookie(SESSION_COOKIE, sessions.create(username), { httpOnly: true, sameSite: 'lax', path: '/' });
+    res.redirect(303, '/login/done');
+  });
+
+  router.get('/login/done', (req, res) => {
+    const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
+    if (session === undefined) {
+      res.redirect(303, '/login');
+      return;
+    }
+    res
+      .type('html')
+      .send(
+        page(
+          'Signed in',
+          `<h1 id="signed-in" data-login="${escapeHtml(session.login)}">Signed in as ${escapeHtml(session.login)}</h1>
+<p>Keep this tab: the CORS test page can now call the API with your session.</p>
+<form method="post" action="/login/signout"><button id="sign-out" type="submit">Sign out</button></form>`,
+        ),
+      );
+  });
+
+  const signOut = (req: Request, res: Response): void => {
+    sessions.end(req.cookies?.[SESSION_COOKIE] as string | undefined);
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
+    res.type('html').send(page('Signed out', '<h1 id="signed-out">Signed out</h1><p><a href="/login">Sign in again</a></p>'));
+  };
+  router.get('/login/signout', signOut);
+  router.post('/login/signout', signOut);
+
+  return router;
+}

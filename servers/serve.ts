@@ -1,0 +1,75 @@
+/**
+ * `npm run serve`: both servers for a person to try the CORS test page in their own browser.
+ * Ports: flags --api-port, --site-port, --untrusted-site-port, or the environment variables
+ * API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT; free ports otherwise.
+ */
+import { parseArgs } from 'node:util';
+import { startServers, type ServerPorts } from './start.js';
+
+function fail(message: string): never {
+  console.error(`serve: ${message}`);
+  process.exit(2);
+}
+
+function port(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`${name} must be a port number from 1 to 65535, got '${value}'`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      'api-port': { type: 'string' },
+      'site-port': { type: 'string' },
+      'untrusted-site-port': { type: 'string' },
+      'errors-without-cors': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+} catch (error) {
+  fail(`${(error as Error).message}; see npm run serve -- --help`);
+}
+if (args.help) {
+  console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors]
+  Ports default to API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT, then to free ports.
+  --errors-without-cors  the API's 403 carries no CORS headers (Okta's other documented behaviour)`);
+  process.exit(0);
+}
+
+const ports: ServerPorts = {};
+const api = port('--api-port', args['api-port'] ?? process.env.API_PORT);
+const site = port('--site-port', args['site-port'] ?? process.env.SITE_PORT);
+const untrusted = port('--untrusted-site-port', args['untrusted-site-port'] ?? process.env.UNTRUSTED_SITE_PORT);
+if (api !== undefined) ports.api = api;
+if (site !== undefined) ports.trustedSite = site;
+if (untrusted !== undefined) ports.untrustedSite = untrusted;
+
+const servers = await startServers({
+  ports,
+  ...(args['errors-without-cors'] ? { errorResponseCors: 'without-cors' as const } : {}),
+}).catch((error: Error) => fail(error.message));
+
+const { login } = servers.api.account.user.profile;
+console.log(`Mock Okta org (API):     ${servers.api.url}
+  sign in:                ${servers.api.url}/login   (${login} / ${servers.api.account.password})
+Website, trusted origin:  ${servers.trustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
+Website, untrusted:       ${servers.untrustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  servers.close().then(
+    () => {
+      console.log('Stopped.');
+      process.exit(0);
+    },
+    (error: Error) => fail(`stopping failed: ${error.message}`),
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

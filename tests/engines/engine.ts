@@ -1,0 +1,58 @@
+/**
+ * The engine-neutral contract every browser engine implements.
+ *
+ * Scenarios never talk to Playwright or to the WebKit inspector directly: they get an
+ * `Engine` per worker and an `EnginePage` per test, and drive the CORS test page through
+ * the page object in `tests/support/cors-test-page.ts`, which only uses this interface.
+ */
+
+export type EngineName = 'chromium' | 'firefox' | 'webkit';
+
+/** Whose build of the engine runs: Playwright's downloaded browser, or the system's package. */
+export type EngineKind = 'playwright' | 'system';
+
+export interface EngineInfo {
+  name: EngineName;
+  kind: EngineKind;
+  /** The browser's own version string, e.g. "156.0.8078.79" or "WebKitGTK 2.50.6". */
+  version: string;
+  /** One line for reports: what runs and how it is driven. */
+  description: string;
+}
+
+/** Something the engine reported while a page ran: console output, an uncaught error, a failed request. */
+export interface EngineMessage {
+  kind: 'console' | 'page-error' | 'request-failed';
+  /** 'error' | 'warning' | 'info' | 'log' | 'debug' (engine's level, lower-cased). */
+  level: string;
+  text: string;
+}
+
+export interface EnginePage {
+  /** Navigates and resolves once the load event fired. */
+  goto(url: string): Promise<void>;
+  /**
+   * Evaluates a JavaScript expression in the page and returns its JSON-serialisable value.
+   * If the value is a promise, resolves with what it settles to (rejections reject).
+   */
+  evaluate<T>(expression: string): Promise<T>;
+  /** Resolves once `expression` is truthy in the current document (polls; survives navigations). */
+  waitForFunction(expression: string, timeoutMs?: number): Promise<void>;
+  /** Every message since the page was created, across navigations, in order. */
+  messages(): EngineMessage[];
+  /** PNG of the element matching `selector` (or the viewport), or undefined where the engine cannot take one. */
+  screenshot(selector?: string): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  info: EngineInfo;
+  /** A fresh page in a fresh state: no cookies or storage from earlier pages. */
+  newPage(): Promise<EnginePage>;
+  close(): Promise<void>;
+}
+
+/** Thrown when an engine cannot start: its message is one line saying what to run. */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+}

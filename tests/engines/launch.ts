@@ -1,0 +1,91 @@
+/**
+ * Finds and starts an engine. Playwright's own browser is the default whenever it is
+ * installed; otherwise the system's. CORS_ENGINES=playwright|system forces one kind.
+ * An engine that cannot start is an error with one line naming the fix, never a skip.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, firefox, webkit, type BrowserType } from '@playwright/test';
+import { EngineUnavailableError, type Engine, type EngineKind, type EngineName } from './engine.js';
+import { playwrightEngine } from './playwright-engine.js';
+
+export type EnginePreference = 'auto' | EngineKind;
+
+export const SETUP_COMMAND = 'npm run setup';
+
+export const SYSTEM_BROWSERS = {
+  chromium: '/usr/bin/chromium',
+  firefox: '/usr/bin/firefox-esr',
+} as const;
+
+// Debian's Chromium runs as root here, and the closed network refuses its background calls.
+const SYSTEM_CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const browserTypes: Record<EngineName, BrowserType> = { chromium, firefox, webkit };
+
+export function enginePreference(value = process.env.CORS_ENGINES): EnginePreference {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'playwright' || value === 'system') return value;
+  throw new Error(`CORS_ENGINES must be 'auto', 'playwright' or 'system', got '${value}'`);
+}
+
+export function playwrightBrowserInstalled(name: EngineName): boolean {
+  try {
+    return existsSync(browserTypes[name].executablePath());
+  } catch {
+    return false;
+  }
+}
+
+/** Which kind will run `name`, without starting anything. */
+export function resolveEngineKind(name: EngineName, preference: EnginePreference): EngineKind {
+  if (preference !== 'auto') return preference;
+  return playwrightBrowserInstalled(name) ? 'playwright' : 'system';
+}
+
+export async function launchEngine(name: EngineName, preference: EnginePreference = enginePreference()): Promise<Engine> {
+  const kind = resolveEngineKind(name, preference);
+  if (kind === 'playwright') {
+    if (!playwrightBrowserInstalled(name)) {
+      throw new EngineUnavailableError(
+        `${name}: Playwright's ${name} is not installed; run \`npx playwright install ${name}\`, or \`${SETUP_COMMAND}\` to use the system's browsers`,
+      );
+    }
+    const browser = await browserTypes[name].launch();
+    return playwrightEngine(browser, {
+      name,
+      kind,
+      version: browser.version(),
+      description: `Playwright's ${name} ${browser.version()}`,
+    });
+  }
+  if (name === 'webkit') {
+    // Loaded only when needed: the inspector client is of no use to the other engines.
+    const { launchWebKitGtk } = await import('./webkit-inspector/index.js');
+    return launchWebKitGtk();
+  }
+
+  const executablePath = SYSTEM_BROWSERS[name];
+  if (!existsSync(executablePath)) {
+    throw new EngineUnavailableError(
+      `${name}: no browser found (neither Playwright's ${name} nor ${executablePath}); run \`${SETUP_COMMAND}\``,
+    );
+  }
+  const browser =
+    name === 'chromium'
+      ? await chromium.launch({ executablePath, args: SYSTEM_CHROMIUM_ARGS })
+      : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
+        await firefox.launch({ executablePath, channel: 'moz-firefox' });
+  const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
+  return playwrightEngine(browser, {
+    name,
+    kind,
+    version: browser.version(),
+    description: `${label} ${browser.version()} (${executablePath})`,
+  });
+}

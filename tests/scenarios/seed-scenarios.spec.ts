@@ -1,0 +1,91 @@
+/**
+ * The seed's three scenarios (Okta's "Enabling CORS" test tool): allowed, disallowed and
+ * unauthenticated, with each of the page's three clients, in whichever engine runs them.
+ */
+import type { OktaUser } from '../../servers/okta-api/users.js';
+import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
+import { blockedMessage, CLIENTS, LOGIN_HINT, type ProfileField } from '../support/cors-test-page.js';
+import { expect, test } from '../support/fixtures.js';
+
+/** What the profile panel must show for `user`: every field, exactly as the API holds it. */
+function profileOf(user: OktaUser): Record<ProfileField, string> {
+  return {
+    id: user.id,
+    status: user.status,
+    login: user.profile.login,
+    email: user.profile.email,
+    firstName: user.profile.firstName,
+    lastName: user.profile.lastName,
+    mobilePhone: user.profile.mobilePhone ?? '',
+    created: user.created,
+    lastUpdated: user.lastUpdated,
+    lastLogin: user.lastLogin ?? '',
+  };
+}
+
+test.describe.configure({ mode: 'parallel' });
+
+for (const client of CLIENTS) {
+  test.describe(`${client} client`, () => {
+    test('allowed: a signed-in user on a trusted origin sees their profile', async ({
+      corsPage, servers, account, engineName,
+    }) => {
+      await corsPage.signIn(servers.api.url, account.login, account.password);
+
+      const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+
+      expect(result).toEqual({ outcome: 'profile', profile: profileOf(servers.api.account.user) });
+      expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
+      const call = servers.api.exchangeLog.entries().find((e) => e.url === '/api/v1/users/me');
+      expect(call).toMatchObject({ origin: servers.trustedSiteUrl, cookieSent: true, status: 200 });
+      expect(call?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
+      expect(call?.responseHeaders['access-control-allow-credentials']).toBe('true');
+    });
+
+    test('disallowed: a signed-in user on an untrusted origin is blocked by the browser', async ({
+      corsPage, servers, account, engineName,
+    }) => {
+      await corsPage.signIn(servers.api.url, account.login, account.password);
+
+      const result = await corsPage.test(servers.untrustedSiteUrl, servers.api.url, client);
+
+      expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.untrustedSiteUrl) });
+      const url = `${servers.api.url}/api/v1/users/me`;
+      expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
+        expect.objectContaining({
+          reason: 'missing-allow-origin',
+          url,
+          ...(NAMES_ORIGIN[engineName] ? { origin: servers.untrustedSiteUrl } : {}),
+        }),
+      );
+      // The browser blocked it because the API refused: the answer had no allow-origin.
+      const call = servers.api.exchangeLog.entries().find((e) => e.url === '/api/v1/users/me');
+      expect(call).toMatchObject({ origin: servers.untrustedSiteUrl, status: 200 });
+      expect(call?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+      expect(call?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
+    });
+
+    test('unauthenticated: a trusted origin without a session is told to sign in', async ({
+      corsPage, servers, engineName,
+    }) => {
+      const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+
+      expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
+      expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
+      const call = servers.api.exchangeLog.entries().find((e) => e.url === '/api/v1/users/me');
+      expect(call).toMatchObject({ cookieSent: false, status: 403 });
+      expect(call?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
+    });
+
+    test('unauthenticated, when the 403 carries no CORS headers: the page can only say blocked', async ({
+      corsPage, serversErrorsWithoutCors: servers, engineName,
+    }) => {
+      const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+
+      expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.trustedSiteUrl) });
+      expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
+        expect.objectContaining({ reason: 'missing-allow-origin', url: `${servers.api.url}/api/v1/users/me` }),
+      );
+    });
+  });
+}
