@@ -12,8 +12,12 @@ export default defineConfig<unknown, WorkerFixtures>({
   outputDir: './test-results',
   reporter: [['list'], ['html', { outputFolder: 'reports/playwright-html', open: 'never' }]],
   projects: [
-    { name: 'chromium', testIgnore: '**/engines/**', use: { engineName: 'chromium' } },
-    { name: 'firefox', testIgnore: '**/engines/**', use: { engineName: 'firefox' } },
-    { name: 'webkit', testIgnore: '**/engines/**', use: { engineName: 'webkit' } },
+    // Browser-free checks (reason catalog, servers over HTTP): run once, not per engine.
+    { name: 'unit', testMatch: '**/*.unit.spec.ts' },
+    ...(['chromium', 'firefox', 'webkit'] as const).map((engineName) => ({
+      name: engineName,
+      testMatch: 'scenarios/**/*.spec.ts',
+      use: { engineName },
+    })),
   ],
 });
