@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { enginePreference, resolveEngineKind } from './tests/engines/launch.js';
 import type { WorkerFixtures } from './tests/support/fixtures.js';
+
+// The WebKitGTK driver's own tests run wherever that driver is what runs WebKit.
+const webKitGtkInUse = resolveEngineKind('webkit', enginePreference()) === 'system';
 
 export default defineConfig<unknown, WorkerFixtures>({
   testDir: './tests',
@@ -19,5 +23,8 @@ export default defineConfig<unknown, WorkerFixtures>({
       testMatch: 'scenarios/**/*.spec.ts',
       use: { engineName },
     })),
+    ...(webKitGtkInUse
+      ? [{ name: 'webkitgtk-driver', testDir: './tests/engines/webkit-inspector', testMatch: '*.spec.ts', timeout: 60_000 }]
+      : []),
   ],
 });

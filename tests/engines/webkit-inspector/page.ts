@@ -1,0 +1,166 @@
+/** The EnginePage over MiniBrowser's single web view. */
+import type { EngineMessage, EnginePage } from '../engine.js';
+import type { InspectorSession, TargetEvent } from './inspector.js';
+import { evaluateTruthy, evaluateValue, navigate } from './runtime.js';
+import { delay, errorMessage } from './util.js';
+
+const GOTO_TIMEOUT_MS = 15_000;
+const POLL_INTERVAL_MS = 25;
+
+/** What WebKit puts in `Console.messageAdded` params.message (the fields we use). */
+interface ConsoleMessage {
+  source?: string;
+  level?: string;
+  text?: string;
+  url?: string;
+  repeatCount?: number;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export class WebKitPage implements EnginePage {
+  private readonly collected: EngineMessage[] = [];
+  /** Per target, the last message and how often it has been counted (for repeat-count updates). */
+  private readonly lastMessage = new Map<string, { message: EngineMessage | undefined; count: number }>();
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly session: InspectorSession,
+    private readonly onClose: (page: WebKitPage) => Promise<void>,
+  ) {
+    this.unsubscribe = session.subscribe((event) => this.onEvent(event));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async goto(url: string): Promise<void> {
+    this.assertOpen();
+    await navigate(this.session, url, GOTO_TIMEOUT_MS);
+  }
+
+  evaluate<T>(expression: string): Promise<T> {
+    this.assertOpen();
+    return evaluateValue<T>(this.session, expression);
+  }
+
+  async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
+    this.assertOpen();
+    const deadline = Date.now() + timeoutMs;
+    // Each attempt is bounded too: a promise that never settles must not outlive the timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    let lastError: unknown;
+    try {
+      for (;;) {
+        try {
+          if (await Promise.race([evaluateTruthy(this.session, expression), outOfTime])) return;
+          lastError = undefined;
+        } catch (error) {
+          // Expected while a navigation swaps the target or the new document is not ready yet.
+          lastError = error;
+          this.assertOpen();
+        }
+        if (Date.now() >= deadline) {
+          const cause = lastError === undefined ? '' : ` (last error: ${errorMessage(lastError)})`;
+          throw new Error(`webkit: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
+        }
+        await delay(Math.min(POLL_INTERVAL_MS, Math.max(deadline - Date.now(), 0)));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  messages(): EngineMessage[] {
+    return this.collected.map((message) => ({ ...message }));
+  }
+
+  async screenshot(selector?: string): Promise<Buffer | undefined> {
+    this.assertOpen();
+    try {
+      // Page coordinates (CSS px from the document origin) also reach elements scrolled out of view.
+      const rect = await evaluateValue<Rect | null>(
+        this.session,
+        `(() => {
+          const sel = ${JSON.stringify(selector ?? null)};
+          if (sel === null) return { x: scrollX, y: scrollY, width: innerWidth, height: innerHeight };
+          const el = document.querySelector(sel);
+          if (!el) return null;
+          const r = el.getBoundingClientRect();
+          return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+        })()`,
+      );
+      if (!rect || rect.width <= 0 || rect.height <= 0) return undefined;
+      const x = Math.floor(rect.x);
+      const y = Math.floor(rect.y);
+      const { dataURL } = await this.session.send<{ dataURL: string }>('Page.snapshotRect', {
+        x,
+        y,
+        width: Math.ceil(rect.x + rect.width) - x,
+        height: Math.ceil(rect.y + rect.height) - y,
+        coordinateSystem: 'Page',
+      });
+      const png = Buffer.from(dataURL.slice(dataURL.indexOf(',') + 1), 'base64');
+      return png.length > 0 ? png : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    await this.onClose(this);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('webkit: the page is closed');
+  }
+
+  private onEvent(event: TargetEvent): void {
+    if (event.method === 'Console.messageAdded') {
+      const raw = event.params.message as ConsoleMessage | undefined;
+      if (!raw) return;
+      const message = isBrowserFaviconNoise(raw) ? undefined : toEngineMessage(raw);
+      if (message) this.collected.push(message);
+      this.lastMessage.set(event.targetId, { message, count: raw.repeatCount ?? 1 });
+    } else if (event.method === 'Console.messageRepeatCountUpdated') {
+      // WebKit merges identical consecutive messages; unfold them so counts match other engines.
+      const last = this.lastMessage.get(event.targetId);
+      const count = Number(event.params.count);
+      if (!last || !Number.isFinite(count)) return;
+      for (let i = last.count; i < count; i++) if (last.message) this.collected.push({ ...last.message });
+      last.count = Math.max(last.count, count);
+    }
+    // Console.messagesCleared (every new document) is ignored: messages() spans navigations.
+  }
+}
+
+function toEngineMessage(raw: ConsoleMessage): EngineMessage {
+  const level = (raw.level ?? 'log').toLowerCase();
+  return {
+    kind: raw.source === 'network' && level === 'error' ? 'request-failed' : 'console',
+    level,
+    text: raw.text ?? '',
+  };
+}
+
+/**
+ * MiniBrowser keeps a favicon database, so WebKit fetches /favicon.ico of every page it shows
+ * and reports the 404 (or a CSP refusal) as if the page had failed. Neither Playwright engine
+ * does that, and no page asked for it: drop those messages.
+ */
+function isBrowserFaviconNoise(raw: ConsoleMessage): boolean {
+  if (raw.source !== 'network' && raw.source !== 'security') return false;
+  const favicon = /\/favicon\.ico(?:[?#\s]|$)/;
+  return favicon.test(raw.url ?? '') || favicon.test(raw.text ?? '');
+}
