@@ -2,6 +2,10 @@
  * `npm run serve`: both servers for a person to try the CORS test page in their own browser.
  * Ports: flags --api-port, --site-port, --untrusted-site-port, or the environment variables
  * API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT; free ports otherwise.
+ * Trusted origins: --trusted-origins-file (TRUSTED_ORIGINS_FILE) keeps them in a JSON file
+ * across restarts; --trusted-origins-seed (TRUSTED_ORIGINS_SEED) only reads one at start.
+ * The admin API token is random per start unless OKTA_API_TOKEN is set (an environment
+ * variable only, so it never shows in the process list).
  */
 import { parseArgs } from 'node:util';
 import { startServers, type ServerPorts } from './start.js';
@@ -26,6 +30,8 @@ try {
       'site-port': { type: 'string' },
       'untrusted-site-port': { type: 'string' },
       'errors-without-cors': { type: 'boolean', default: false },
+      'trusted-origins-file': { type: 'string' },
+      'trusted-origins-seed': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -34,8 +40,12 @@ try {
 }
 if (args.help) {
   console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors]
+                        [--trusted-origins-file PATH | --trusted-origins-seed PATH]
   Ports default to API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT, then to free ports.
-  --errors-without-cors  the API's 403 carries no CORS headers (Okta's other documented behaviour)`);
+  --errors-without-cors         the API's 403 carries no CORS headers (Okta's other documented behaviour)
+  --trusted-origins-file PATH   keep the Trusted Origins in this JSON file across restarts (TRUSTED_ORIGINS_FILE)
+  --trusted-origins-seed PATH   start with the Trusted Origins in this JSON file, never write it (TRUSTED_ORIGINS_SEED)
+  The admin API token is printed; set OKTA_API_TOKEN to choose it.`);
   process.exit(0);
 }
 
@@ -47,9 +57,17 @@ if (api !== undefined) ports.api = api;
 if (site !== undefined) ports.trustedSite = site;
 if (untrusted !== undefined) ports.untrustedSite = untrusted;
 
+const nonEmpty = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
+const trustedOriginsFile = nonEmpty(args['trusted-origins-file'] ?? process.env.TRUSTED_ORIGINS_FILE);
+const trustedOriginsSeedFile = nonEmpty(args['trusted-origins-seed'] ?? process.env.TRUSTED_ORIGINS_SEED);
+const adminToken = nonEmpty(process.env.OKTA_API_TOKEN);
+
 const servers = await startServers({
   ports,
   ...(args['errors-without-cors'] ? { errorResponseCors: 'without-cors' as const } : {}),
+  ...(trustedOriginsFile === undefined ? {} : { trustedOriginsFile }),
+  ...(trustedOriginsSeedFile === undefined ? {} : { trustedOriginsSeedFile }),
+  ...(adminToken === undefined ? {} : { adminToken }),
 }).catch((error: Error) => fail(error.message));
 
 const { login } = servers.api.account.user.profile;
@@ -57,6 +75,14 @@ console.log(`Mock Okta org (API):     ${servers.api.url}
   sign in:                ${servers.api.url}/login   (${login} / ${servers.api.account.password})
 Website, trusted origin:  ${servers.trustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
 Website, untrusted:       ${servers.untrustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
+Admin API token:          ${servers.api.adminToken}   (Authorization: SSWS <token>)
+Trusted Origins:          ${servers.api.url}/api/v1/trustedOrigins   (${
+  trustedOriginsFile !== undefined
+    ? `kept in ${trustedOriginsFile}`
+    : trustedOriginsSeedFile !== undefined
+      ? `seeded from ${trustedOriginsSeedFile}, kept in memory`
+      : 'kept in memory'
+})
 Press Ctrl-C to stop.`);
 
 let stopping = false;

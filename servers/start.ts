@@ -3,6 +3,7 @@
  * the API and one not. Used per worker by the test fixtures and by `npm run serve`.
  */
 import { createOktaApi, type ErrorResponseCors, type OktaApi } from './okta-api/app.js';
+import { FileTrustedOriginStore, importTrustedOriginsFile } from './okta-api/trusted-origins/file-store.js';
 import { MemoryTrustedOriginStore } from './okta-api/trusted-origins/store.js';
 import { createWebsite } from './website/app.js';
 import { HOST, listen, type Listening } from './listen.js';
@@ -17,16 +18,39 @@ export interface ServerPorts {
 export interface StartOptions {
   ports?: ServerPorts;
   errorResponseCors?: ErrorResponseCors;
+  /** The admin API's token; random per start when left out. */
+  adminToken?: string;
+  /** A JSON list of trusted origins read once at start and never written. */
+  trustedOriginsSeedFile?: string;
+  /** The store's own file: read at start if it exists, rewritten (atomically) on every change. */
+  trustedOriginsFile?: string;
 }
 
 export interface RunningServers {
+  /** `api.adminToken` is what admin calls send as `Authorization: SSWS <token>`. */
   api: OktaApi & { url: string };
   /** The website on an origin the API trusts for CORS. */
   trustedSiteUrl: string;
   /** The same website on an origin the API does not trust. */
   untrustedSiteUrl: string;
   trustedOrigins: MemoryTrustedOriginStore;
+  /**
+   * Listens the website on one more free port and returns its origin, which nothing trusts
+   * yet: a test gets an origin of its own. Closed with the rest.
+   */
+  openSite(): Promise<string>;
   close(): Promise<void>;
+}
+
+function openStore(options: StartOptions): MemoryTrustedOriginStore {
+  const { trustedOriginsFile, trustedOriginsSeedFile } = options;
+  if (trustedOriginsFile !== undefined && trustedOriginsSeedFile !== undefined) {
+    throw new Error('give either a trusted origins file (kept) or a seed file (read once), not both');
+  }
+  if (trustedOriginsFile !== undefined) return new FileTrustedOriginStore(trustedOriginsFile);
+  const store = new MemoryTrustedOriginStore();
+  if (trustedOriginsSeedFile !== undefined) importTrustedOriginsFile(store, trustedOriginsSeedFile);
+  return store;
 }
 
 export async function startServers(options: StartOptions = {}): Promise<RunningServers> {
@@ -34,16 +58,26 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
   // The trusted origin must be known before the API starts, so pick its port first.
   const trustedSitePort = ports.trustedSite ?? (await getPort({ host: HOST }));
   const trustedSiteOrigin = `http://${HOST}:${trustedSitePort}`;
-  const trustedOrigins = new MemoryTrustedOriginStore([
-    { name: 'CORS test website', origin: trustedSiteOrigin, scopes: ['CORS', 'REDIRECT'] },
-  ]);
+  const trustedOrigins = openStore(options);
+  // Named after its origin: a kept file may already hold the site on another port.
+  trustedOrigins.addIfAbsent({
+    name: `CORS test website (${trustedSiteOrigin})`,
+    origin: trustedSiteOrigin,
+    scopes: ['CORS', 'REDIRECT'],
+  });
   const api = createOktaApi({
     trustedOrigins,
     ...(options.errorResponseCors ? { errorResponseCors: options.errorResponseCors } : {}),
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
   });
   const website = createWebsite();
 
   const started: Listening[] = [];
+  let closed = false;
+  const close = async (): Promise<void> => {
+    closed = true;
+    await Promise.all(started.map((s) => s.close()));
+  };
   try {
     const apiListening = await listen(api.app, ports.api);
     started.push(apiListening);
@@ -56,12 +90,16 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
       trustedSiteUrl: trusted.url,
       untrustedSiteUrl: untrusted.url,
       trustedOrigins,
-      close: async () => {
-        await Promise.all(started.map((s) => s.close()));
+      openSite: async () => {
+        if (closed) throw new Error('openSite: the servers are closed');
+        const site = await listen(website);
+        started.push(site);
+        return site.url;
       },
+      close,
     };
   } catch (error) {
-    await Promise.all(started.map((s) => s.close()));
+    await close();
     throw error;
   }
 }

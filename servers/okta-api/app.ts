@@ -3,13 +3,15 @@
  * Trusted Origins store, Okta's error bodies and request ids on every response.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { ExchangeLog } from './exchange-log.js';
-import { OktaErrors } from './okta-errors.js';
+import { OktaErrors, sendOktaError } from './okta-errors.js';
 import { requestId } from './request-id.js';
 import { SESSION_COOKIE, SessionStore } from './sessions.js';
 import { signInRoutes } from './sign-in.js';
+import { trustedOriginsAdminApi, TRUSTED_ORIGINS_PATH } from './trusted-origins/admin-api.js';
+import { AdminToken } from './trusted-origins/admin-token.js';
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 import { defaultAccount, type UserAccount } from './users.js';
 
@@ -22,27 +24,57 @@ import { defaultAccount, type UserAccount } from './users.js';
  */
 export type ErrorResponseCors = 'with-cors' | 'without-cors';
 
+/** What `GET /api/v1/org` answers (Okta's Org object, the fields a client reads). */
+const ORG = {
+  id: '00o1n8sbwArJ7OQRw406',
+  subdomain: 'mock-org',
+  companyName: 'Mock Okta org',
+  status: 'ACTIVE',
+  created: '2025-03-04T09:10:00.000Z',
+  lastUpdated: '2025-03-04T09:10:00.000Z',
+  expiresAt: null,
+} as const;
+
 export interface OktaApiOptions {
   trustedOrigins: TrustedOriginStore;
   errorResponseCors?: ErrorResponseCors;
   /** The org's user; defaults to the demo user. */
   account?: UserAccount;
+  /** The admin API's token (`Authorization: SSWS <token>`); random when left out. */
+  adminToken?: string;
   /** Extra routers mounted under /api/v1 before the not-found answer (admin API, CORS lab…). */
   extraApiRoutes?: Router[];
 }
 
 export interface OktaApi {
   app: Express;
+  /** What admin API calls send as `Authorization: SSWS <adminToken>`. */
+  adminToken: string;
   exchangeLog: ExchangeLog;
   account: UserAccount;
   sessions: SessionStore;
 }
+
+/**
+ * For the APIs that do not support CORS, as in Okta ("CORS on an API by API basis"): no
+ * CORS headers for any origin, trusted or not, and a preflight ends here unanswered.
+ * `Vary: Origin` still, as on every response of a server whose answers depend on Origin.
+ */
+const withoutCors: RequestHandler = (req, res, next) => {
+  res.vary('Origin');
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
 
 export function createOktaApi(options: OktaApiOptions): OktaApi {
   const errorResponseCors = options.errorResponseCors ?? 'with-cors';
   const account = options.account ?? defaultAccount('');
   const sessions = new SessionStore();
   const exchangeLog = new ExchangeLog();
+  const adminToken = new AdminToken(options.adminToken);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -65,6 +97,24 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   usersMe.all('/api/v1/users/me', (req, res) => OktaErrors.methodNotAllowed(res, req.method));
   app.use(usersMe);
 
+  // The admin APIs: no CORS, as in real Okta.
+  app.use(
+    TRUSTED_ORIGINS_PATH,
+    withoutCors,
+    trustedOriginsAdminApi({ store: options.trustedOrigins, token: adminToken, actor: account.user.id }),
+  );
+  // The org's settings: for the signed-in user or the API token, never cross-origin.
+  app.get('/api/v1/org', withoutCors, (req, res) => {
+    const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
+    if (session === undefined && !adminToken.matches(req.headers.authorization)) {
+      OktaErrors.invalidToken(res);
+      return;
+    }
+    const base = `${req.protocol}://${req.get('host') ?? ''}`;
+    res.json({ ...ORG, _links: { self: { href: `${base}/api/v1/org` } } });
+  });
+  app.all('/api/v1/org', withoutCors, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+
   for (const router of options.extraApiRoutes ?? []) app.use(router);
 
   app.use('/api/v1', (_req, res) => OktaErrors.notFound(res));
@@ -83,9 +133,9 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
       return;
     }
     console.error('okta-api: unexpected error:', error);
-    res.status(500).json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorCauses: [] });
+    sendOktaError(res, 500, 'E0000009', 'Internal Server Error');
   };
   app.use(onError);
 
-  return { app, exchangeLog, account, sessions };
+  return { app, adminToken: adminToken.value, exchangeLog, account, sessions };
 }

@@ -13,7 +13,7 @@ export interface Exchange {
   url: string;
   origin: string | undefined;
   preflight: boolean;
-  /** The request headers that matter to CORS (Cookie's value is never kept: only whether it came). */
+  /** The request headers that matter to CORS. Credentials are never kept: only whether a Cookie came, and Authorization's scheme. */
   requestHeaders: Record<string, string>;
   cookieSent: boolean;
   status: number;
@@ -34,6 +34,10 @@ export class ExchangeLog {
       const requestHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (REQUEST_HEADERS.test(name) && value !== undefined) requestHeaders[name] = String(value);
+      }
+      // Reports are shared: keep the scheme of a credential, never the credential.
+      if (requestHeaders.authorization !== undefined) {
+        requestHeaders.authorization = `${requestHeaders.authorization.split(' ')[0] ?? ''} <redacted>`;
       }
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.getHeaders())) {

@@ -1,0 +1,206 @@
+/**
+ * The seed's lifecycle of a Trusted Origin, seen through the browser: an admin changes the
+ * list over the admin API (Playwright's `request`, SSWS token) and the CORS test page,
+ * signed in, shows whether the next call is allowed. Each test gets origins of its own
+ * (`servers.openSite()`) and deletes what it created, so tests never see each other's.
+ */
+import type { Exchange } from '../../servers/okta-api/exchange-log.js';
+import type { RunningServers } from '../../servers/start.js';
+import type { EngineName } from '../engines/engine.js';
+import { corsBlocks } from '../cors/reason-catalog.js';
+import { blockedMessage, type Client, type CorsTestPage } from '../support/cors-test-page.js';
+import { expect, test as base } from '../support/fixtures.js';
+import { expectOktaError, TrustedOriginsAdmin } from '../servers/trusted-origins-admin-client.js';
+
+const test = base.extend<{ admin: TrustedOriginsAdmin; check: CorsCheck }>({
+  admin: async ({ request, servers }, use) => {
+    const admin = new TrustedOriginsAdmin(request, servers.api.url, servers.api.adminToken);
+    await use(admin);
+    await admin.cleanUp();
+  },
+  check: async ({ corsPage, servers, engineName, account }, use) => {
+    await corsPage.signIn(servers.api.url, account.login, account.password);
+    await use(new CorsCheck(corsPage, servers, engineName));
+  },
+});
+
+const USERS_ME = '/api/v1/users/me';
+
+/** Runs the page's Test from a site and asserts what the page, the engine and the API show. */
+class CorsCheck {
+  constructor(
+    private readonly corsPage: CorsTestPage,
+    private readonly servers: RunningServers,
+    private readonly engineName: EngineName,
+  ) {}
+
+  /** The API's answer to the last call from `site`. */
+  private lastCall(path: string, site: string): Exchange {
+    const call = this.servers.api.exchangeLog.entries().filter((e) => e.url === path && e.origin === site && !e.preflight).at(-1);
+    if (call === undefined) throw new Error(`the API saw no call to ${path} from ${site}`);
+    return call;
+  }
+
+  async allowed(site: string, client: Client): Promise<void> {
+    const seen = this.corsPage.messages().length;
+    const result = await this.corsPage.test(site, this.servers.api.url, client);
+    expect(result).toMatchObject({ outcome: 'profile', profile: { login: this.servers.api.account.user.profile.login } });
+    expect(corsBlocks(this.engineName, this.corsPage.messages().slice(seen))).toEqual([]);
+    const call = this.lastCall(USERS_ME, site);
+    expect(call).toMatchObject({ status: 200, cookieSent: true });
+    expect(call.responseHeaders['access-control-allow-origin']).toBe(site);
+    expect(call.responseHeaders['access-control-allow-credentials']).toBe('true');
+  }
+
+  async blocked(site: string, client: Client): Promise<void> {
+    const seen = this.corsPage.messages().length;
+    const result = await this.corsPage.test(site, this.servers.api.url, client);
+    expect(result).toEqual({ outcome: 'error', ...blockedMessage(site) });
+    await this.expectMissingAllowOrigin(seen, USERS_ME);
+    // Refused by the API (answered without allow-origin), then blocked by the engine.
+    const call = this.lastCall(USERS_ME, site);
+    expect(call.status).toBe(200);
+    expect(call.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+    expect(call.responseHeaders['vary']).toMatch(/\bOrigin\b/);
+  }
+
+  /**
+   * The engine reported a block for `path` since message number `seen`. Polled: an engine
+   * may deliver its console message a moment after the page's script saw the failure.
+   */
+  async expectMissingAllowOrigin(seen: number, path: string): Promise<void> {
+    await expect
+      .poll(() => corsBlocks(this.engineName, this.corsPage.messages().slice(seen)), { timeout: 5_000 })
+      .toContainEqual(expect.objectContaining({ reason: 'missing-allow-origin', url: `${this.servers.api.url}${path}` }));
+  }
+}
+
+const cors = [{ type: 'CORS' }];
+
+test.describe.configure({ mode: 'parallel' });
+
+test('an origin not yet trusted is blocked; once POSTed, it is allowed (xhr)', async ({ servers, admin, check }) => {
+  const site = await servers.openSite();
+  await check.blocked(site, 'xhr');
+
+  const created = await admin.create({ name: `lifecycle ${site}`, origin: site, scopes: cors });
+  expect(created).toMatchObject({ origin: site, status: 'ACTIVE', scopes: cors });
+
+  await check.allowed(site, 'xhr');
+});
+
+test('a deactivated origin is blocked and still listed; activated again, it is allowed (jquery)', async ({
+  servers, admin, check,
+}) => {
+  const site = await servers.openSite();
+  const { id } = await admin.create({ name: `deactivate ${site}`, origin: site, scopes: cors });
+  await check.allowed(site, 'jquery');
+
+  expect(await admin.deactivate(id)).toMatchObject({ id, status: 'INACTIVE' });
+  await check.blocked(site, 'jquery');
+  expect(await admin.list({ filter: `origin eq "${site}"` })).toEqual([
+    expect.objectContaining({ id, origin: site, status: 'INACTIVE', scopes: cors }),
+  ]);
+
+  expect(await admin.activate(id)).toMatchObject({ id, status: 'ACTIVE' });
+  await check.allowed(site, 'jquery');
+});
+
+test('a REDIRECT-only origin is blocked for CORS; once PUT with CORS, it is allowed (fetch)', async ({
+  servers, admin, check,
+}) => {
+  const site = await servers.openSite();
+  const { id } = await admin.create({ name: `redirect ${site}`, origin: site, scopes: [{ type: 'REDIRECT' }] });
+  await check.blocked(site, 'fetch');
+
+  await admin.replace(id, { name: `redirect ${site}`, origin: site, scopes: [{ type: 'REDIRECT' }, { type: 'CORS' }] });
+  await check.allowed(site, 'fetch');
+});
+
+test('a deleted origin is blocked and gone (xhr)', async ({ servers, admin, check }) => {
+  const site = await servers.openSite();
+  const { id } = await admin.create({ name: `delete ${site}`, origin: site, scopes: cors });
+  await check.allowed(site, 'xhr');
+
+  await admin.delete(id);
+  await check.blocked(site, 'xhr');
+  await expectOktaError(await admin.getResponse(id), 404, 'E0000007', `Not found: Resource not found: ${id} (TrustedOrigin)`);
+  expect(await admin.list({ filter: `origin eq "${site}"` })).toEqual([]);
+});
+
+test.describe('an origin that differs only by', () => {
+  test('port is not trusted (fetch)', async ({ servers, admin, check }) => {
+    const [site, neighbour] = [await servers.openSite(), await servers.openSite()];
+    await admin.create({ name: `port ${neighbour}`, origin: neighbour, scopes: cors });
+    await check.blocked(site, 'fetch');
+    await check.allowed(neighbour, 'fetch'); // the entry itself works
+  });
+
+  test('scheme is not trusted (fetch)', async ({ servers, admin, check }) => {
+    const site = await servers.openSite();
+    const https = site.replace(/^http:/, 'https:');
+    await admin.create({ name: `scheme ${https}`, origin: https, scopes: cors });
+    await check.blocked(site, 'fetch');
+  });
+
+  test('host name (localhost for 127.0.0.1) is not trusted (fetch)', async ({ servers, admin, check }) => {
+    const site = await servers.openSite();
+    const localhost = site.replace('127.0.0.1', 'localhost');
+    await admin.create({ name: `host ${localhost}`, origin: localhost, scopes: cors });
+    await check.blocked(site, 'fetch');
+  });
+
+  test('a trailing slash is refused by the API and so not trusted (fetch)', async ({ servers, admin, check }) => {
+    const site = await servers.openSite();
+    await expectOktaError(
+      await admin.createResponse({ name: `slash ${site}`, origin: `${site}/`, scopes: cors }),
+      400, 'E0000001', 'Api validation failed: origin', ['origin: Origin value is not valid'],
+    );
+    expect(await admin.list({ filter: `name eq "slash ${site}"` })).toEqual([]);
+    await check.blocked(site, 'fetch');
+  });
+});
+
+test.describe('an API without CORS refuses even a trusted origin', () => {
+  /** Calls `url` from the page with the session cookie; what the page's script got. */
+  const fetchFromPage = (corsPage: CorsTestPage, url: string, headers: Record<string, string>) =>
+    corsPage.page.evaluate<string>(
+      `fetch(${JSON.stringify(url)}, { credentials: 'include', headers: ${JSON.stringify(headers)} })
+        .then((r) => 'status ' + r.status, (e) => 'network error: ' + e.name)`,
+    );
+
+  test('GET /api/v1/org: answered without allow-origin, blocked by the engine', async ({
+    servers, corsPage, check,
+  }) => {
+    const site = servers.trustedSiteUrl;
+    await check.allowed(site, 'fetch'); // the same origin is trusted where CORS is supported
+
+    const seen = corsPage.messages().length;
+    expect(await fetchFromPage(corsPage, `${servers.api.url}/api/v1/org`, { Accept: 'application/json' })).toBe(
+      'network error: TypeError',
+    );
+    await check.expectMissingAllowOrigin(seen, '/api/v1/org');
+    const call = servers.api.exchangeLog.entries().find((e) => e.url === '/api/v1/org' && e.origin === site);
+    expect(call).toMatchObject({ status: 200, cookieSent: true, preflight: false });
+    expect(call?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+    expect(call?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
+  });
+
+  test('the admin API: its preflight is answered without allow-origin, the call never sent', async ({
+    servers, corsPage, check,
+  }) => {
+    const site = servers.trustedSiteUrl;
+    await check.allowed(site, 'fetch');
+
+    const seen = corsPage.messages().length;
+    const headers = { Accept: 'application/json', Authorization: `SSWS ${servers.api.adminToken}` };
+    expect(await fetchFromPage(corsPage, `${servers.api.url}/api/v1/trustedOrigins`, headers)).toBe(
+      'network error: TypeError',
+    );
+    await check.expectMissingAllowOrigin(seen, '/api/v1/trustedOrigins');
+    const calls = servers.api.exchangeLog.entries().filter((e) => e.url === '/api/v1/trustedOrigins' && e.origin === site);
+    expect(calls).toEqual([expect.objectContaining({ method: 'OPTIONS', preflight: true, status: 204 })]);
+    expect(calls[0]?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+    expect(calls[0]?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
+  });
+});
