@@ -5,6 +5,8 @@
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
+import { LAB_PREFIX } from './cors-lab/behaviour.js';
+import { corsLabRouter } from './cors-lab/router.js';
 import { ExchangeLog } from './exchange-log.js';
 import { OktaErrors, sendOktaError } from './okta-errors.js';
 import { requestId } from './request-id.js';
@@ -81,6 +83,8 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
 
   app.use(exchangeLog.middleware, requestId, cookieParser());
   app.use(signInRoutes(sessions, account));
+  // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
+  app.use(LAB_PREFIX, corsLabRouter());
 
   const usersMe = express.Router();
   usersMe.use('/api/v1/users/me', ...corsPolicy(options.trustedOrigins));

@@ -2,10 +2,30 @@
  * The seed's three scenarios (Okta's "Enabling CORS" test tool): allowed, disallowed and
  * unauthenticated, with each of the page's three clients, in whichever engine runs them.
  */
+import type { TestInfo } from '@playwright/test';
 import type { OktaUser } from '../../servers/okta-api/users.js';
+import type { EngineName } from '../engines/engine.js';
 import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
-import { blockedMessage, CLIENTS, LOGIN_HINT, type ProfileField } from '../support/cors-test-page.js';
+import { recordCorsCase } from '../cors/record.js';
+import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../support/cors-test-page.js';
 import { expect, test } from '../support/fixtures.js';
+
+/** The reporting hook: what this scenario observed (the page said blocked or not; the engine's reason). */
+async function recordSeedCase(
+  testInfo: TestInfo, caseName: string, result: TestResult, engineName: EngineName, corsPage: CorsTestPage, apiUrl: string,
+): Promise<void> {
+  const url = `${apiUrl}/api/v1/users/me`;
+  const blocksForUrl = () => corsBlocks(engineName, corsPage.messages()).filter((b) => b.url === url);
+  const blocked = result.outcome === 'error' && result.title === blockedMessage('').title;
+  // The engine's message may trail the page's result: wait for it (the assertions judge its absence).
+  if (blocked) await expect.poll(() => blocksForUrl().length, { timeout: 5_000 }).toBeGreaterThan(0).catch(() => undefined);
+  const blocks = blocksForUrl();
+  recordCorsCase(
+    testInfo,
+    { area: 'seed', case: caseName, outcome: blocked ? 'blocked' : 'readable', reason: blocked ? (blocks[0]?.reason ?? null) : null },
+    blocked ? blocks : [],
+  );
+}
 
 /** What the profile panel must show for `user`: every field, exactly as the API holds it. */
 function profileOf(user: OktaUser): Record<ProfileField, string> {
@@ -29,10 +49,11 @@ for (const client of CLIENTS) {
   test.describe(`${client} client`, () => {
     test('allowed: a signed-in user on a trusted origin sees their profile', async ({
       corsPage, servers, account, engineName,
-    }) => {
+    }, testInfo) => {
       await corsPage.signIn(servers.api.url, account.login, account.password);
 
       const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+      await recordSeedCase(testInfo, `allowed (${client})`, result, engineName, corsPage, servers.api.url);
 
       expect(result).toEqual({ outcome: 'profile', profile: profileOf(servers.api.account.user) });
       expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
@@ -44,10 +65,11 @@ for (const client of CLIENTS) {
 
     test('disallowed: a signed-in user on an untrusted origin is blocked by the browser', async ({
       corsPage, servers, account, engineName,
-    }) => {
+    }, testInfo) => {
       await corsPage.signIn(servers.api.url, account.login, account.password);
 
       const result = await corsPage.test(servers.untrustedSiteUrl, servers.api.url, client);
+      await recordSeedCase(testInfo, `disallowed (${client})`, result, engineName, corsPage, servers.api.url);
 
       expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.untrustedSiteUrl) });
       const url = `${servers.api.url}/api/v1/users/me`;
@@ -67,8 +89,9 @@ for (const client of CLIENTS) {
 
     test('unauthenticated: a trusted origin without a session is told to sign in', async ({
       corsPage, servers, engineName,
-    }) => {
+    }, testInfo) => {
       const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+      await recordSeedCase(testInfo, `unauthenticated (${client})`, result, engineName, corsPage, servers.api.url);
 
       expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
       expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
@@ -79,8 +102,9 @@ for (const client of CLIENTS) {
 
     test('unauthenticated, when the 403 carries no CORS headers: the page can only say blocked', async ({
       corsPage, serversErrorsWithoutCors: servers, engineName,
-    }) => {
+    }, testInfo) => {
       const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+      await recordSeedCase(testInfo, `unauthenticated, 403 without CORS headers (${client})`, result, engineName, corsPage, servers.api.url);
 
       expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.trustedSiteUrl) });
       expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(

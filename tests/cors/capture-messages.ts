@@ -1,0 +1,91 @@
+/**
+ * Turns a matrix run into the catalog's unit-test fixtures: the messages each engine really
+ * printed, per case and step, saved as tests/cors/captured-messages/<engine>.json.
+ *
+ *   PLAYWRIGHT_JSON_OUTPUT_NAME=/tmp/matrix.json npx playwright test tests/scenarios/cors-matrix.spec.ts \
+ *     --project=chromium --project=firefox --project=webkit --reporter=json
+ *   node --import tsx tests/cors/capture-messages.ts /tmp/matrix.json
+ *
+ * It reads the `cors-observed.json` attachment of every matrix test (cors-matrix.spec.ts) and
+ * the `engine` annotation; engines absent from the report keep their existing file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EngineMessage, EngineName } from '../engines/engine.js';
+import type { ObservedCase } from './record.js';
+
+export interface CapturedStep {
+  method: string;
+  client: string;
+  /** The request's URL (its port and lab segment are those of the capture run). */
+  url: string;
+  /** What the page could read in that run: the unit test checks its expectation still agrees. */
+  observedOutcome: 'readable' | 'blocked';
+  messages: EngineMessage[];
+}
+
+export interface CapturedEngine {
+  engine: EngineName;
+  /** The engine annotation of the run: name, version, which build. */
+  capturedWith: string;
+  capturedAt: string;
+  cases: { area: string; case: string; steps: CapturedStep[] }[];
+}
+
+interface JsonAttachment { name: string; contentType: string; body?: string; path?: string }
+interface JsonResult { status: string; attachments: JsonAttachment[] }
+interface JsonTest { projectName: string; annotations: { type: string; description?: string }[]; results: JsonResult[] }
+interface JsonSuite { suites?: JsonSuite[]; specs?: { tests: JsonTest[] }[] }
+
+function* tests(suite: JsonSuite): Generator<JsonTest> {
+  for (const spec of suite.specs ?? []) yield* spec.tests;
+  for (const child of suite.suites ?? []) yield* tests(child);
+}
+
+function attachmentText(attachment: JsonAttachment): string {
+  if (attachment.body !== undefined) return Buffer.from(attachment.body, 'base64').toString('utf8');
+  if (attachment.path !== undefined) return readFileSync(attachment.path, 'utf8');
+  throw new Error(`attachment ${attachment.name} has neither body nor path`);
+}
+
+const reportPath = process.argv[2];
+if (reportPath === undefined) {
+  console.error('usage: node --import tsx tests/cors/capture-messages.ts <playwright-json-report>');
+  process.exit(2);
+}
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as JsonSuite;
+const byEngine = new Map<EngineName, CapturedEngine>();
+for (const test of tests(report)) {
+  const result = test.results.at(-1);
+  const attachment = result?.attachments.find((a) => a.name === 'cors-observed.json');
+  if (result === undefined || attachment === undefined) continue;
+  const observed = JSON.parse(attachmentText(attachment)) as ObservedCase;
+  const engine = observed.engine as EngineName;
+  const entry = byEngine.get(engine) ?? {
+    engine,
+    capturedWith: test.annotations.find((a) => a.type === 'engine')?.description ?? engine,
+    capturedAt: new Date().toISOString(),
+    cases: [],
+  };
+  entry.cases.push({
+    area: observed.area,
+    case: observed.case,
+    steps: observed.steps.map((step) => ({
+      method: step.request.method,
+      client: step.request.client,
+      url: step.request.url,
+      observedOutcome: step.result.readable ? 'readable' : 'blocked',
+      messages: step.messages,
+    })),
+  });
+  byEngine.set(engine, entry);
+}
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'captured-messages');
+for (const entry of byEngine.values()) {
+  entry.cases.sort((a, b) => a.case.localeCompare(b.case));
+  const file = path.join(dir, `${entry.engine}.json`);
+  writeFileSync(file, `${JSON.stringify(entry, null, 2)}\n`);
+  console.log(`${file}: ${entry.cases.length} cases from ${entry.capturedWith}`);
+}
+if (byEngine.size === 0) console.error('no cors-observed.json attachments found in the report');

@@ -1,0 +1,121 @@
+/**
+ * The CORS lab over HTTP, no browser: it answers exactly as the URL says (raw header lines
+ * included), rejects malformed behaviours with a one-line 400, stays apart from the org's
+ * /api/v1 CORS, and its exchanges can be picked out of the API's log per case.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { test as base, expect } from '@playwright/test';
+import { encodeBehaviour, labPath, type LabBehaviour } from '../../servers/okta-api/cors-lab/behaviour.js';
+import { labExchanges } from '../../servers/okta-api/cors-lab/router.js';
+import { startServers, type RunningServers } from '../../servers/start.js';
+
+const test = base.extend<{ servers: RunningServers }>({
+  servers: async ({}, use) => {
+    const servers = await startServers();
+    await use(servers);
+    await servers.close();
+  },
+});
+
+interface Raw {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Header lines as sent, names lower-cased: repeated headers stay separate. */
+  lines: [string, string][];
+  body: string;
+}
+
+/** node:http rather than fetch: fetch would merge repeated header lines into one. */
+function send(url: string, method: string, headers: Record<string, string> = {}): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const lines: [string, string][] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          lines.push([(res.rawHeaders[i] ?? '').toLowerCase(), res.rawHeaders[i + 1] ?? '']);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, lines, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const ORIGIN = 'http://127.0.0.1:1';
+
+test('answers the request and the preflight as the behaviour says', async ({ servers }) => {
+  const behaviour: LabBehaviour = {
+    case: 'unit: answers',
+    cors: { allowOrigin: [ORIGIN, ORIGIN], allowCredentials: 'TRUE', exposeHeaders: 'X-Okta-Request-Id' },
+    preflight: { status: 403, cors: { allowMethods: 'PUT', maxAge: '60' } },
+    actual: { status: 418, setCookie: 'lab_probe=1; Path=/cors-lab' },
+  };
+  const url = `${servers.api.url}${labPath(behaviour)}`;
+
+  const actual = await send(url, 'GET', { Origin: ORIGIN });
+  expect(actual.status).toBe(418);
+  expect(actual.lines.filter(([name]) => name === 'access-control-allow-origin')).toEqual([
+    ['access-control-allow-origin', ORIGIN],
+    ['access-control-allow-origin', ORIGIN],
+  ]);
+  expect(actual.headers['access-control-allow-credentials']).toBe('TRUE');
+  expect(actual.headers['access-control-allow-methods']).toBeUndefined();
+  expect(actual.headers['set-cookie']).toEqual(['lab_probe=1; Path=/cors-lab']);
+  expect(actual.headers['vary']).toMatch(/\bOrigin\b/);
+  expect(JSON.parse(actual.body)).toEqual({ lab: 'unit: answers', method: 'GET', status: 418 });
+
+  const preflight = await send(url, 'OPTIONS', { Origin: ORIGIN, 'Access-Control-Request-Method': 'PUT' });
+  expect(preflight.status).toBe(403);
+  expect(preflight.headers['access-control-allow-methods']).toBe('PUT');
+  expect(preflight.headers['access-control-max-age']).toBe('60');
+  expect(preflight.headers['access-control-allow-credentials']).toBe('TRUE');
+  expect(preflight.headers['set-cookie']).toBeUndefined();
+  expect(preflight.body).toBe('');
+
+  const log = labExchanges(servers.api.exchangeLog, 'unit: answers');
+  expect(log.map((e) => [e.method, e.preflight, e.status])).toEqual([
+    ['GET', false, 418],
+    ['OPTIONS', true, 403],
+  ]);
+  expect(labExchanges(servers.api.exchangeLog, 'another case')).toEqual([]);
+});
+
+test('an empty allow-origin list sends no header; a redirect sends Location', async ({ servers }) => {
+  const url = `${servers.api.url}${labPath({ case: 'unit: redirect', cors: { allowOrigin: [] }, preflight: { status: 307, location: 'next' } })}`;
+  const preflight = await send(url, 'OPTIONS', { Origin: ORIGIN, 'Access-Control-Request-Method': 'PUT' });
+  expect(preflight.status).toBe(307);
+  expect(preflight.headers.location).toBe('next');
+  expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+});
+
+const malformed: [string, string, RegExp][] = [
+  ['no behaviour', '/cors-lab/', /use \/cors-lab\/<base64url\(JSON behaviour\)>\/<resource>/],
+  ['no resource', `/cors-lab/${encodeBehaviour({ case: 'x' })}`, /use \/cors-lab/],
+  ['not base64url', '/cors-lab/not*base64/resource', /not base64url/],
+  ['not JSON', `/cors-lab/${Buffer.from('{nope').toString('base64url')}/resource`, /not valid JSON/],
+  ['not an object', `/cors-lab/${Buffer.from('[1]').toString('base64url')}/resource`, /must be a JSON object/],
+  ['no case', `/cors-lab/${Buffer.from('{}').toString('base64url')}/resource`, /behaviour\.case must be a non-empty string/],
+  ['unknown key', `/cors-lab/${Buffer.from('{"case":"x","cros":{}}').toString('base64url')}/resource`, /unknown key 'cros'/],
+  ['allowOrigin not a list', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":"*"}}').toString('base64url')}/resource`, /allowOrigin must be an array/],
+  ['bad status', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":99}}').toString('base64url')}/resource`, /status must be an integer from 200 to 599/],
+  ['control character', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":["a\\nb"]}}').toString('base64url')}/resource`, /control character/],
+];
+for (const [what, path, message] of malformed) {
+  test(`malformed behaviour (${what}): 400 with one line`, async ({ servers }) => {
+    const res = await send(`${servers.api.url}${path}`, 'GET', { Origin: ORIGIN });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(message);
+    expect(res.body.trimEnd().split('\n')).toHaveLength(1);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+}
+
+test('the org API keeps its own CORS: a lab behaviour in the query changes nothing', async ({ servers }) => {
+  const lab = encodeBehaviour({ case: 'unit: leak', cors: { allowOrigin: ['*'] } });
+  const res = await send(`${servers.api.url}/api/v1/users/me?lab=${lab}`, 'GET', { Origin: servers.untrustedSiteUrl });
+  expect(res.headers['access-control-allow-origin']).toBeUndefined();
+});

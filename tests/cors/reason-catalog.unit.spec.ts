@@ -1,0 +1,86 @@
+/**
+ * The reason catalog against what the engines really printed here: the captured messages in
+ * captured-messages/<engine>.json (see capture-messages.ts for how they are made), checked
+ * against the matrix table's expectations for that engine. A sentence the catalog does not
+ * know, or maps to another reason, fails here with the sentence shown.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import type { EngineName } from '../engines/engine.js';
+import type { CapturedEngine } from './capture-messages.js';
+import { expectationFor, MATRIX_CASES } from './matrix-cases.js';
+import { classify, corsBlocks, DIALECTS, REASON_CODES } from './reason-catalog.js';
+
+const ENGINES: EngineName[] = ['chromium', 'firefox', 'webkit'];
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'captured-messages');
+const captured = (engine: EngineName): CapturedEngine =>
+  JSON.parse(readFileSync(path.join(dir, `${engine}.json`), 'utf8')) as CapturedEngine;
+
+for (const engine of ENGINES) {
+  test.describe(`${engine}: captured messages`, () => {
+    const fixture = captured(engine);
+
+    test('cover every case of the matrix (re-capture after adding one)', () => {
+      expect(fixture.engine).toBe(engine);
+      expect(fixture.cases.map((c) => c.case).sort()).toEqual(MATRIX_CASES.map((c) => c.name).sort());
+    });
+
+    for (const capturedCase of fixture.cases) {
+      test(`${capturedCase.case}`, () => {
+        const matrixCase = MATRIX_CASES.find((c) => c.name === capturedCase.case);
+        expect(matrixCase, `case '${capturedCase.case}' is no longer in matrix-cases.ts: re-capture`).toBeDefined();
+        if (matrixCase === undefined) return;
+        for (const [index, step] of capturedCase.steps.entries()) {
+          const expected = expectationFor(matrixCase, index, engine);
+          const blocks = corsBlocks(engine, step.messages);
+          const where = `step ${index} (${step.method}), messages: ${JSON.stringify(step.messages.map((m) => m.text))}`;
+          expect(blocks.filter((b) => b.reason === 'unrecognized').map((b) => b.raw), `${where}: unknown to the catalog`).toEqual([]);
+          expect(step.observedOutcome, `${where}: the capture run saw another outcome than the table expects`).toBe(expected.outcome);
+          const forUrl = blocks.filter((b) => b.url === step.url);
+          if (expected.outcome === 'readable') {
+            expect(forUrl, where).toEqual([]);
+          } else {
+            expect(forUrl[0]?.reason, `${where}: first reason`).toBe(expected.reason);
+            expect(forUrl[0]?.raw, 'the raw text is kept').toEqual(expect.any(String));
+          }
+        }
+      });
+    }
+
+    test('every rule of the catalog matches some captured message', () => {
+      const details = fixture.cases
+        .flatMap((c) => c.steps.flatMap((s) => s.messages))
+        .filter((m) => DIALECTS[engine].isCorsMessage(m.text))
+        .map((m) => DIALECTS[engine].parse(m.text).detail);
+      const unused = DIALECTS[engine].rules.filter((rule) => !details.some((d) => rule.pattern.test(d)));
+      expect(unused.map((r) => `${r.reason}: ${r.pattern}`), 'rules never seen in a real message (guesses)').toEqual([]);
+    });
+  });
+}
+
+test.describe('texts the catalog must not pass silently', () => {
+  const unknown: Record<EngineName, string> = {
+    chromium: "Access to fetch at 'http://127.0.0.1:1/x' from origin 'http://127.0.0.1:2' has been blocked by CORS policy: Some reason no rule knows.",
+    firefox: 'Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://127.0.0.1:1/x. (Reason: something new).',
+    webkit: 'Preflight response carries something new.',
+  };
+  for (const engine of ENGINES) {
+    test(`${engine}: an unknown CORS sentence is 'unrecognized', raw text kept`, () => {
+      expect(classify(engine, unknown[engine])).toMatchObject({ reason: 'unrecognized', raw: unknown[engine] });
+    });
+  }
+
+  test('messages that are not CORS blocks are not classified', () => {
+    expect(classify('chromium', 'Refused to get unsafe header "X-Okta-Request-Id"')).toBeUndefined();
+    expect(classify('chromium', 'Failed to load resource: net::ERR_FAILED')).toBeUndefined();
+    expect(classify('webkit', 'Failed to load resource: Origin http://a is not allowed by Access-Control-Allow-Origin. Status code: 200')).toBeUndefined();
+    expect(classify('webkit', 'Fetch API cannot load http://127.0.0.1:1/x due to access control checks.')).toBeUndefined();
+  });
+
+  test('every reason code is produced by some engine', () => {
+    const produced = new Set(ENGINES.flatMap((engine) => DIALECTS[engine].rules.map((r) => r.reason)));
+    expect(REASON_CODES.filter((code) => code !== 'unrecognized' && !produced.has(code))).toEqual([]);
+  });
+});
