@@ -4,6 +4,7 @@
  */
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
+import { authnRoutes } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
 import { corsLabRouter } from './cors-lab/router.js';
@@ -83,6 +84,7 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
 
   app.use(exchangeLog.middleware, requestId, cookieParser());
   app.use(signInRoutes(sessions, account));
+  app.use(authnRoutes({ sessions, account, trustedOrigins: options.trustedOrigins }));
   // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
   app.use(LAB_PREFIX, corsLabRouter());
 

@@ -48,7 +48,8 @@ export class ExchangeLog {
       this.list.push({
         at: new Date().toISOString(),
         method: req.method,
-        url: req.originalUrl,
+        // A one-time session token in a URL is a credential too.
+        url: req.originalUrl.replace(/([?&]token=)[^&]*/g, '$1<redacted>'),
         origin: req.headers.origin,
         preflight: req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
         requestHeaders,
