@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { enginePreference, resolveEngineKind } from './tests/engines/launch.js';
+import { reportMode, reporters } from './tests/reporting/reporters.js';
 import type { WorkerFixtures } from './tests/support/fixtures.js';
 
 // The WebKitGTK driver's own tests run wherever that driver is what runs WebKit.
@@ -14,7 +15,8 @@ export default defineConfig<unknown, WorkerFixtures>({
   workers: 2,
   timeout: 30_000,
   outputDir: './test-results',
-  reporter: [['list'], ['html', { outputFolder: 'reports/playwright-html', open: 'never' }]],
+  // list (dot in CI) + HTML + Allure + CORS matrix; a blob per shard instead with --shard or CORS_BLOB=1.
+  reporter: reporters(reportMode()),
   projects: [
     // Browser-free checks (reason catalog, servers over HTTP): run once, not per engine.
     { name: 'unit', testMatch: '**/*.unit.spec.ts' },

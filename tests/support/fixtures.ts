@@ -7,6 +7,8 @@ import { test as base } from '@playwright/test';
 import { startServers, type RunningServers } from '../../servers/start.js';
 import type { Engine, EngineName, EnginePage } from '../engines/engine.js';
 import { launchEngine } from '../engines/launch.js';
+import { engineAnnotation } from '../reporting/annotations.js';
+import { attachRecord, startRecord } from '../reporting/test-record.js';
 import { CorsTestPage } from './cors-test-page.js';
 
 export interface WorkerFixtures {
@@ -24,7 +26,7 @@ export interface TestFixtures {
   corsPage: CorsTestPage;
   /** The mock org's user, to sign in with. */
   account: { login: string; password: string };
-  /** Records engine, messages and API exchanges on every test. */
+  /** Records engine, messages, API exchanges, a screenshot and Allure labels on every test. */
   testRecord: void;
 }
 
@@ -73,19 +75,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   testRecord: [
-    async ({ engine, servers, enginePage }, use, testInfo) => {
-      const { info } = engine;
-      testInfo.annotations.push({ type: 'engine', description: `${info.name} ${info.version} (${info.kind}): ${info.description}` });
-      servers.api.exchangeLog.clear();
+    async ({ engine, servers, serversErrorsWithoutCors, enginePage }, use, testInfo) => {
+      testInfo.annotations.push(engineAnnotation(engine.info));
+      // Both sets: a test may use either, and its report must show the API it called.
+      const sets = [
+        { label: 'API', servers },
+        { label: 'API whose errors carry no CORS headers', servers: serversErrorsWithoutCors },
+      ];
+      startRecord(sets);
       await use();
-      await testInfo.attach('engine-messages.json', {
-        body: JSON.stringify(enginePage.messages(), null, 2),
-        contentType: 'application/json',
-      });
-      await testInfo.attach('api-exchanges.json', {
-        body: JSON.stringify(servers.api.exchangeLog.entries(), null, 2),
-        contentType: 'application/json',
-      });
+      await attachRecord(testInfo, { engine: engine.info, page: enginePage, sets });
     },
     { auto: true },
   ],

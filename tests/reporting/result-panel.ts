@@ -1,0 +1,45 @@
+/**
+ * The screenshot taken at the end of every test: the page's result panel when the page has
+ * one the suite knows, else the viewport (a failed sign-in, a blank page: still worth seeing).
+ */
+import type { EnginePage } from '../engines/engine.js';
+
+/**
+ * Result panels of the suite's pages, first match wins: the probe page's box, then the CORS
+ * test page's panel (see the page objects' `screenshotResult()`). Add a page's panel here.
+ */
+export const RESULT_PANELS = ['#probe-result', '#cors-test'] as const;
+
+export interface PanelShot {
+  /** The selector shot, or 'viewport'. */
+  target: string;
+  png: Buffer;
+}
+
+// A page stuck in a dialog (WebKit's inspector cannot answer one) must not hold up the test's end.
+const SHOT_TIMEOUT_MS = 8_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([work.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
+async function shoot(page: EnginePage, panels: readonly string[]): Promise<PanelShot | undefined> {
+  const present = await page
+    .evaluate<string | null>(`(${JSON.stringify(panels)}).find((s) => document.querySelector(s) !== null) ?? null`)
+    .catch(() => null);
+  if (present !== null) {
+    const png = await page.screenshot(present);
+    if (png !== undefined) return { target: present, png };
+  }
+  const png = await page.screenshot();
+  return png === undefined ? undefined : { target: 'viewport', png };
+}
+
+/** A PNG of the result panel (or the viewport); undefined where the engine cannot take one. */
+export function screenshotResultPanel(page: EnginePage, panels: readonly string[] = RESULT_PANELS): Promise<PanelShot | undefined> {
+  return withTimeout(shoot(page, panels), SHOT_TIMEOUT_MS);
+}
