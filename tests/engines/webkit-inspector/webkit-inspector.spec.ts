@@ -322,28 +322,6 @@ test('a missing binary is an EngineUnavailableError of one line', async () => {
   expect((noXvfb as Error).message).not.toContain('\n');
 });
 
-test('timings', async ({ servers }, testInfo) => {
-  const time = async <T>(label: string, action: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    const result = await action();
-    testInfo.annotations.push({ type: 'timing', description: `${label}: ${Math.round(performance.now() - start)} ms` });
-    return result;
-  };
-  const engine = await time('launch', () => launchWebKitGtk());
-  try {
-    const first = await time('newPage (fresh browser)', () => engine.newPage());
-    await time('goto (first)', () => first.goto(`${servers.site}/page`));
-    await time('goto (same site)', () => first.goto(`${servers.api}/page`));
-    await time('goto (cross-site, process swap)', () => first.goto(`${servers.apiLocalhost}/page`));
-    await time('evaluate (number)', () => first.evaluate('1 + 1'));
-    await time('evaluate (object)', () => first.evaluate('({ a: 1 })'));
-    await time('newPage (after use: data wiped)', () => engine.newPage());
-  } finally {
-    await time('close', () => engine.close());
-  }
-  console.log(testInfo.annotations.map((a) => a.description).join('\n'));
-});
-
 // ---- servers ----
 
 function addCommonRoutes(app: Express): void {
