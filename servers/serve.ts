@@ -30,6 +30,7 @@ try {
       'site-port': { type: 'string' },
       'untrusted-site-port': { type: 'string' },
       'errors-without-cors': { type: 'boolean', default: false },
+      'cors-lab': { type: 'boolean', default: false },
       'trusted-origins-file': { type: 'string' },
       'trusted-origins-seed': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -39,10 +40,11 @@ try {
   fail(`${(error as Error).message}; see npm run serve -- --help`);
 }
 if (args.help) {
-  console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors]
+  console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors] [--cors-lab]
                         [--trusted-origins-file PATH | --trusted-origins-seed PATH]
   Ports default to API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT, then to free ports.
   --errors-without-cors         the API's 403 carries no CORS headers (Okta's other documented behaviour)
+  --cors-lab                    also serve the matrix's CORS lab at /cors-lab (deliberately misconfigured answers)
   --trusted-origins-file PATH   keep the Trusted Origins in this JSON file across restarts (TRUSTED_ORIGINS_FILE)
   --trusted-origins-seed PATH   start with the Trusted Origins in this JSON file, never write it (TRUSTED_ORIGINS_SEED)
   The admin API token is printed; set OKTA_API_TOKEN to choose it.`);
@@ -65,6 +67,7 @@ const adminToken = nonEmpty(process.env.OKTA_API_TOKEN);
 const servers = await startServers({
   ports,
   ...(args['errors-without-cors'] ? { errorResponseCors: 'without-cors' as const } : {}),
+  corsLab: args['cors-lab'],
   ...(trustedOriginsFile === undefined ? {} : { trustedOriginsFile }),
   ...(trustedOriginsSeedFile === undefined ? {} : { trustedOriginsSeedFile }),
   ...(adminToken === undefined ? {} : { adminToken }),

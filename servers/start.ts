@@ -18,6 +18,8 @@ export interface ServerPorts {
 export interface StartOptions {
   ports?: ServerPorts;
   errorResponseCors?: ErrorResponseCors;
+  /** Serve the CORS lab (the matrix's misconfiguration lab); off by default. */
+  corsLab?: boolean;
   /** The admin API's token; random per start when left out. */
   adminToken?: string;
   /** A JSON list of trusted origins read once at start and never written. */
@@ -69,6 +71,7 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     trustedOrigins,
     ...(options.errorResponseCors ? { errorResponseCors: options.errorResponseCors } : {}),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    corsLab: options.corsLab === true,
   });
   const website = createWebsite();
 

@@ -43,6 +43,11 @@ export interface OktaApiOptions {
   errorResponseCors?: ErrorResponseCors;
   /** The org's user; defaults to the demo user. */
   account?: UserAccount;
+  /**
+   * Serves the CORS lab (deliberately misconfigured CORS answers, for the conformance matrix).
+   * Off unless asked for: a mock a person runs should not answer any origin on request.
+   */
+  corsLab?: boolean;
   /** The admin API's token (`Authorization: SSWS <token>`); random when left out. */
   adminToken?: string;
   /** Extra routers mounted under /api/v1 before the not-found answer (admin API, CORS lab…). */
@@ -86,7 +91,7 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   app.use(signInRoutes(sessions, account));
   app.use(authnRoutes({ sessions, account, trustedOrigins: options.trustedOrigins }));
   // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
-  app.use(LAB_PREFIX, corsLabRouter());
+  if (options.corsLab === true) app.use(LAB_PREFIX, corsLabRouter());
 
   const usersMe = express.Router();
   usersMe.use('/api/v1/users/me', ...corsPolicy(options.trustedOrigins));

@@ -11,7 +11,7 @@ import { startServers, type RunningServers } from '../../servers/start.js';
 
 const test = base.extend<{ servers: RunningServers }>({
   servers: async ({}, use) => {
-    const servers = await startServers();
+    const servers = await startServers({ corsLab: true });
     await use(servers);
     await servers.close();
   },
@@ -102,6 +102,9 @@ const malformed: [string, string, RegExp][] = [
   ['unknown key', `/cors-lab/${Buffer.from('{"case":"x","cros":{}}').toString('base64url')}/resource`, /unknown key 'cros'/],
   ['allowOrigin not a list', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":"*"}}').toString('base64url')}/resource`, /allowOrigin must be an array/],
   ['bad status', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":99}}').toString('base64url')}/resource`, /status must be an integer from 200 to 599/],
+  ['redirect off the lab', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"https://evil.example/"}}').toString('base64url')}/resource`, /location must be a relative path within the lab/],
+  ['redirect to another path', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"/login"}}').toString('base64url')}/resource`, /location must be a relative path within the lab/],
+  ['the org\'s session cookie', `/cors-lab/${Buffer.from('{"case":"x","actual":{"setCookie":"sid=fixed; Path=/"}}').toString('base64url')}/resource`, /setCookie must set a cookie named lab_…, got 'sid=fixed'/],
   ['control character', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":["a\\nb"]}}').toString('base64url')}/resource`, /control character/],
 ];
 for (const [what, path, message] of malformed) {
@@ -118,4 +121,15 @@ test('the org API keeps its own CORS: a lab behaviour in the query changes nothi
   const lab = encodeBehaviour({ case: 'unit: leak', cors: { allowOrigin: ['*'] } });
   const res = await send(`${servers.api.url}/api/v1/users/me?lab=${lab}`, 'GET', { Origin: servers.untrustedSiteUrl });
   expect(res.headers['access-control-allow-origin']).toBeUndefined();
+});
+
+test('the lab is off unless asked for: a plain mock has no /cors-lab', async () => {
+  const plain = await startServers();
+  try {
+    const res = await send(`${plain.api.url}${labPath({ case: 'unit: off', cors: { allowOrigin: ['*'] } })}`, 'GET', { Origin: ORIGIN });
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  } finally {
+    await plain.close();
+  }
 });

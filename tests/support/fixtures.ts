@@ -44,7 +44,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   servers: [
     async ({}, use) => {
-      const servers = await startServers();
+      const servers = await startServers({ corsLab: true });
       await use(servers);
       await servers.close();
     },
@@ -53,7 +53,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   serversErrorsWithoutCors: [
     async ({}, use) => {
-      const servers = await startServers({ errorResponseCors: 'without-cors' });
+      const servers = await startServers({ errorResponseCors: 'without-cors', corsLab: true });
       await use(servers);
       await servers.close();
     },

@@ -97,9 +97,23 @@ function answer(value: unknown, where: string): LabAnswer {
     }
     out.status = status;
   }
-  if (value.location !== undefined) out.location = headerValue(value.location, `${where}.location`);
+  if (value.location !== undefined) {
+    // A relative path only: the lab redirects within itself, never to another site (no open redirect).
+    const location = headerValue(value.location, `${where}.location`);
+    if (location === '' || /^[/\\]|:/.test(location)) {
+      throw new BehaviourError(`${where}.location must be a relative path within the lab (no scheme, no leading '/'), got '${location}'`);
+    }
+    out.location = location;
+  }
   if (value.cors !== undefined) out.cors = corsHeaders(value.cors, `${where}.cors`);
-  if (value.setCookie !== undefined) out.setCookie = headerValue(value.setCookie, `${where}.setCookie`);
+  if (value.setCookie !== undefined) {
+    // Only the lab's own cookies: a lab URL must never set (or fixate) the org's session cookie.
+    const setCookie = headerValue(value.setCookie, `${where}.setCookie`);
+    if (!/^lab_[\w-]*=/.test(setCookie)) {
+      throw new BehaviourError(`${where}.setCookie must set a cookie named lab_…, got '${setCookie.split(';')[0] ?? ''}'`);
+    }
+    out.setCookie = setCookie;
+  }
   return out;
 }
 
