@@ -7,13 +7,13 @@
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import getPort from 'get-port';
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { authnRoutes, SESSION_TOKEN_LIFETIME_MS } from '../../servers/okta-api/authn.js';
 import { SESSION_COOKIE, SessionStore } from '../../servers/okta-api/sessions.js';
 import { MemoryTrustedOriginStore } from '../../servers/okta-api/trusted-origins/store.js';
 import { defaultAccount } from '../../servers/okta-api/users.js';
 import { HOST, listen } from '../../servers/listen.js';
-import { startServers, type RunningServers } from '../../servers/start.js';
+import type { RunningServers } from '../../servers/start.js';
 import {
   ApiUnderTestError,
   authenticate,
@@ -23,23 +23,8 @@ import {
   untrustOrigin,
   type ApiTarget,
 } from '../support/api-under-test.js';
-import { expectOktaError, TrustedOriginsAdmin } from './trusted-origins-admin-client.js';
+import { apiTest as test, expectOktaError } from './trusted-origins-admin-client.js';
 
-const test = base.extend<{ admin: TrustedOriginsAdmin }, { servers: RunningServers }>({
-  servers: [
-    async ({}, use) => {
-      const servers = await startServers();
-      await use(servers);
-      await servers.close();
-    },
-    { scope: 'worker' },
-  ],
-  admin: async ({ request, servers }, use) => {
-    const admin = new TrustedOriginsAdmin(request, servers.api.url, servers.api.adminToken);
-    await use(admin);
-    await admin.cleanUp();
-  },
-});
 
 test.describe.configure({ mode: 'parallel' });
 

@@ -9,29 +9,17 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { startServers, type RunningServers } from '../../servers/start.js';
 import {
+  apiTest,
   expectOktaError,
   TrustedOriginsAdmin,
   type TrustedOriginBody,
   type TrustedOriginJson,
 } from './trusted-origins-admin-client.js';
 
-const test = base.extend<{ admin: TrustedOriginsAdmin; unique: string; tmp: string }, { servers: RunningServers }>({
-  servers: [
-    async ({}, use) => {
-      const servers = await startServers();
-      await use(servers);
-      await servers.close();
-    },
-    { scope: 'worker' },
-  ],
-  admin: async ({ request, servers }, use) => {
-    const admin = new TrustedOriginsAdmin(request, servers.api.url, servers.api.adminToken);
-    await use(admin);
-    await admin.cleanUp();
-  },
+const test = apiTest.extend<{ unique: string; tmp: string }>({
   // Names and origins of this test only, so nothing depends on what other tests left.
   unique: async ({}, use) => {
     await use(randomUUID().slice(0, 8));
