@@ -3,7 +3,7 @@
  * Trusted Origins store, Okta's error bodies and request ids on every response.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { authnRoutes } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
@@ -50,8 +50,6 @@ export interface OktaApiOptions {
   corsLab?: boolean;
   /** The admin API's token (`Authorization: SSWS <token>`); random when left out. */
   adminToken?: string;
-  /** Extra routers mounted under /api/v1 before the not-found answer (admin API, CORS lab…). */
-  extraApiRoutes?: Router[];
 }
 
 export interface OktaApi {
@@ -125,8 +123,6 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
     res.json({ ...ORG, _links: { self: { href: `${base}/api/v1/org` } } });
   });
   app.all('/api/v1/org', withoutCors, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
-
-  for (const router of options.extraApiRoutes ?? []) app.use(router);
 
   app.use('/api/v1', (_req, res) => OktaErrors.notFound(res));
   app.use((_req, res) => {

@@ -7,28 +7,14 @@
  */
 import type { TestInfo } from '@playwright/test';
 import type { EngineName } from '../engines/engine.js';
-import { corsBlocks, NAMES_ORIGIN, type CorsBlock } from '../cors/reason-catalog.js';
-import { recordCorsCase } from '../cors/record.js';
+import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
+import { recordTestPageCase } from '../cors/record.js';
 import { expect, test } from '../support/api-under-test.js';
 import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type TestResult } from '../support/cors-test-page.js';
 
-/** The engine's blocks of the call to `url`; waits for one when the page said blocked (the message may trail). */
-async function blocksFor(engineName: EngineName, corsPage: CorsTestPage, url: string, result: TestResult): Promise<CorsBlock[]> {
-  const blocks = () => corsBlocks(engineName, corsPage.messages()).filter((b) => b.url === url);
-  const blocked = result.outcome === 'error' && result.title === blockedMessage('').title;
-  if (blocked) await expect.poll(() => blocks().length, { timeout: 5_000 }).toBeGreaterThan(0).catch(() => undefined);
-  return blocks();
-}
-
-/** The reporting hook, as the seed's scenarios: what the page and the engine did. */
-function record(testInfo: TestInfo, caseName: string, result: TestResult, blocks: CorsBlock[]): void {
-  const blocked = result.outcome === 'error' && result.title === blockedMessage('').title;
-  recordCorsCase(
-    testInfo,
-    { area: 'api-under-test', case: caseName, outcome: blocked ? 'blocked' : 'readable', reason: blocked ? (blocks[0]?.reason ?? null) : null },
-    blocked ? blocks : [],
-  );
-}
+/** Records the test's `cors-case` (area api-under-test) and returns the engine's blocks of the call to `url`. */
+const observe = (testInfo: TestInfo, caseName: string, result: TestResult, engine: EngineName, corsPage: CorsTestPage, url: string) =>
+  recordTestPageCase(testInfo, { area: 'api-under-test', case: caseName, engine, messages: () => corsPage.messages(), url, result });
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -40,8 +26,7 @@ for (const client of CLIENTS) {
       const user = await signInToApi();
 
       const result = await corsPage.test(apiUnderTest.trustedSiteUrl, apiUnderTest.url, client);
-      const blocks = await blocksFor(engineName, corsPage, `${apiUnderTest.url}/api/v1/users/me`, result);
-      record(testInfo, `allowed (${client})`, result, blocks);
+      await observe(testInfo, `allowed (${client})`, result, engineName, corsPage, `${apiUnderTest.url}/api/v1/users/me`);
 
       // The panel shows the user the API signed in, as POST /api/v1/authn described them.
       expect(result).toMatchObject({
@@ -65,8 +50,7 @@ for (const client of CLIENTS) {
 
       const result = await corsPage.test(apiUnderTest.untrustedSiteUrl, apiUnderTest.url, client);
       const url = `${apiUnderTest.url}/api/v1/users/me`;
-      const blocks = await blocksFor(engineName, corsPage, url, result);
-      record(testInfo, `disallowed (${client})`, result, blocks);
+      const blocks = await observe(testInfo, `disallowed (${client})`, result, engineName, corsPage, url);
 
       expect(result).toEqual({ outcome: 'error', ...blockedMessage(apiUnderTest.untrustedSiteUrl) });
       expect(blocks).toContainEqual(
@@ -96,8 +80,7 @@ for (const client of CLIENTS) {
 
       const result = await corsPage.test(site, apiUnderTest.url, client);
       const url = `${apiUnderTest.url}/api/v1/users/me`;
-      const blocks = await blocksFor(engineName, corsPage, url, result);
-      record(testInfo, `unauthenticated (${client})`, result, blocks);
+      const blocks = await observe(testInfo, `unauthenticated (${client})`, result, engineName, corsPage, url);
 
       if (withCors) {
         // The page reads Okta's errorSummary from the 403.

@@ -6,26 +6,13 @@ import type { TestInfo } from '@playwright/test';
 import type { OktaUser } from '../../servers/okta-api/users.js';
 import type { EngineName } from '../engines/engine.js';
 import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
-import { recordCorsCase } from '../cors/record.js';
+import { recordTestPageCase } from '../cors/record.js';
 import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../support/cors-test-page.js';
 import { expect, test } from '../support/fixtures.js';
 
-/** The reporting hook: what this scenario observed (the page said blocked or not; the engine's reason). */
-async function recordSeedCase(
-  testInfo: TestInfo, caseName: string, result: TestResult, engineName: EngineName, corsPage: CorsTestPage, apiUrl: string,
-): Promise<void> {
-  const url = `${apiUrl}/api/v1/users/me`;
-  const blocksForUrl = () => corsBlocks(engineName, corsPage.messages()).filter((b) => b.url === url);
-  const blocked = result.outcome === 'error' && result.title === blockedMessage('').title;
-  // The engine's message may trail the page's result: wait for it (the assertions judge its absence).
-  if (blocked) await expect.poll(() => blocksForUrl().length, { timeout: 5_000 }).toBeGreaterThan(0).catch(() => undefined);
-  const blocks = blocksForUrl();
-  recordCorsCase(
-    testInfo,
-    { area: 'seed', case: caseName, outcome: blocked ? 'blocked' : 'readable', reason: blocked ? (blocks[0]?.reason ?? null) : null },
-    blocked ? blocks : [],
-  );
-}
+/** The reporting hook: what the page showed and the engine's reason, for the matrix. */
+const recordSeedCase = (testInfo: TestInfo, caseName: string, result: TestResult, engine: EngineName, corsPage: CorsTestPage, apiUrl: string) =>
+  recordTestPageCase(testInfo, { area: 'seed', case: caseName, engine, messages: () => corsPage.messages(), url: `${apiUrl}/api/v1/users/me`, result });
 
 /** What the profile panel must show for `user`: every field, exactly as the API holds it. */
 function profileOf(user: OktaUser): Record<ProfileField, string> {

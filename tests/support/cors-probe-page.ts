@@ -87,8 +87,4 @@ export class CorsProbePage {
   messages(): EngineMessage[] {
     return this.page.messages();
   }
-
-  screenshotResult(): Promise<Buffer | undefined> {
-    return this.page.screenshot('#probe-result');
-  }
 }

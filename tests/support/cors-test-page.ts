@@ -106,8 +106,4 @@ export class CorsTestPage {
   messages(): EngineMessage[] {
     return this.page.messages();
   }
-
-  screenshotResult(): Promise<Buffer | undefined> {
-    return this.page.screenshot('#cors-test');
-  }
 }
