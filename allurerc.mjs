@@ -15,7 +15,7 @@ export default defineConfig({
       options: {
         singleFile: true,
         reportLanguage: 'en',
-        // Scenario areas, as the fixtures label them (tests/reporting/allure-labels.ts).
+        // Scenario areas, as the fixtures label them (tests/framework/reporting/allure-labels.ts).
         groupBy: ['epic', 'feature', 'story'],
       },
     },

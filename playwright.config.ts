@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { enginePreference, resolveEngineKind } from './tests/engines/launch.js';
-import { reportMode, reporters } from './tests/reporting/reporters.js';
-import type { WorkerFixtures } from './tests/support/fixtures.js';
+import { enginePreference, resolveEngineKind } from './tests/framework/engines/launch.js';
+import { reportMode, reporters } from './tests/framework/reporting/reporters.js';
+import type { WorkerFixtures } from './tests/fixtures/fixtures.js';
 
 // The WebKitGTK driver's own tests run wherever that driver is what runs WebKit.
 const webKitGtkInUse = resolveEngineKind('webkit', enginePreference()) === 'system';
@@ -19,14 +19,14 @@ export default defineConfig<unknown, WorkerFixtures>({
   reporter: reporters(reportMode()),
   projects: [
     // Browser-free checks (reason catalog, servers over HTTP): run once, not per engine.
-    { name: 'unit', testMatch: '**/*.unit.spec.ts' },
+    { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
     ...(['chromium', 'firefox', 'webkit'] as const).map((engineName) => ({
       name: engineName,
       testMatch: 'scenarios/**/*.spec.ts',
       use: { engineName },
     })),
     ...(webKitGtkInUse
-      ? [{ name: 'webkitgtk-driver', testDir: './tests/engines/webkit-inspector', testMatch: '*.spec.ts', timeout: 60_000 }]
+      ? [{ name: 'webkitgtk-driver', testDir: './tests/engine-contract', testMatch: '*.spec.ts', timeout: 60_000 }]
       : []),
   ],
 });

@@ -1,16 +1,16 @@
 /**
- * The seed's three scenarios against the API under test (tests/support/api-under-test.ts):
+ * The seed's three scenarios against the API under test (tests/fixtures/api-under-test.ts):
  * the suite's own mock by default, or the Okta-compatible API that CORS_API_URL names. Only
  * what any API lets us see is asserted: what the page shows, what the engine reported, and
  * what the API itself answers over HTTP; never the mock's own logs or state. The session comes
  * from Okta's sign-in flow (authn, then the API's sessionCookieRedirect in the browser).
  */
 import type { TestInfo } from '@playwright/test';
-import type { EngineName } from '../engines/engine.js';
-import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
-import { recordTestPageCase } from '../cors/record.js';
-import { expect, test } from '../support/api-under-test.js';
-import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type TestResult } from '../support/cors-test-page.js';
+import type { EngineName } from '../framework/engines/engine.js';
+import { corsBlocks, NAMES_ORIGIN } from '../framework/cors/reason-catalog.js';
+import { recordTestPageCase } from '../framework/reporting/cors-record.js';
+import { expect, test } from '../fixtures/api-under-test.js';
+import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type TestResult } from '../pages/cors-test-page.js';
 
 /** Records the test's `cors-case` (area api-under-test) and returns the engine's blocks of the call to `url`. */
 const observe = (testInfo: TestInfo, caseName: string, result: TestResult, engine: EngineName, corsPage: CorsTestPage, url: string) =>

@@ -1,5 +1,5 @@
 /**
- * The CORS conformance matrix: one test per entry of tests/cors/matrix-cases.ts, in whichever
+ * The CORS conformance matrix: one test per entry of tests/scenarios/matrix-cases.ts, in whichever
  * engine runs it. Each test signs in (so a cookie exists to be sent or withheld), opens the
  * probe page on the trusted website, runs the case's requests against a CORS lab URL, and
  * checks what the page read, what it shows, the engine's reason and what the API received.
@@ -7,12 +7,12 @@
 import type { LabBehaviour } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labPath } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labExchanges } from '../../servers/okta-api/cors-lab/router.js';
-import { exceptionsFor, expectationFor, MATRIX_CASES } from '../cors/matrix-cases.js';
-import { corsBlocks, type CorsBlock } from '../cors/reason-catalog.js';
-import { recordCorsCase, type ObservedCase, type ObservedCorsCase, type ObservedStep } from '../cors/record.js';
-import { CorsProbePage, type ProbeRequest } from '../support/cors-probe-page.js';
-import { CorsTestPage } from '../support/cors-test-page.js';
-import { expect, test } from '../support/fixtures.js';
+import { exceptionsFor, expectationFor, MATRIX_CASES } from './matrix-cases.js';
+import { corsBlocks, type CorsBlock } from '../framework/cors/reason-catalog.js';
+import { recordCorsCase, type ObservedCase, type ObservedCorsCase, type ObservedStep } from '../framework/reporting/cors-record.js';
+import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
+import { CorsTestPage } from '../pages/cors-test-page.js';
+import { expect, test } from '../fixtures/fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
 

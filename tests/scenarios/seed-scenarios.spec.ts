@@ -4,11 +4,11 @@
  */
 import type { TestInfo } from '@playwright/test';
 import type { OktaUser } from '../../servers/okta-api/users.js';
-import type { EngineName } from '../engines/engine.js';
-import { corsBlocks, NAMES_ORIGIN } from '../cors/reason-catalog.js';
-import { recordTestPageCase } from '../cors/record.js';
-import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../support/cors-test-page.js';
-import { expect, test } from '../support/fixtures.js';
+import type { EngineName } from '../framework/engines/engine.js';
+import { corsBlocks, NAMES_ORIGIN } from '../framework/cors/reason-catalog.js';
+import { recordTestPageCase } from '../framework/reporting/cors-record.js';
+import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../pages/cors-test-page.js';
+import { expect, test } from '../fixtures/fixtures.js';
 
 /** The reporting hook: what the page showed and the engine's reason, for the matrix. */
 const recordSeedCase = (testInfo: TestInfo, caseName: string, result: TestResult, engine: EngineName, corsPage: CorsTestPage, apiUrl: string) =>

@@ -6,11 +6,11 @@
  */
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import type { RunningServers } from '../../servers/start.js';
-import type { EngineName } from '../engines/engine.js';
-import { corsBlocks } from '../cors/reason-catalog.js';
-import { blockedMessage, type Client, type CorsTestPage } from '../support/cors-test-page.js';
-import { expect, test as base } from '../support/fixtures.js';
-import { expectOktaError, TrustedOriginsAdmin } from '../servers/trusted-origins-admin-client.js';
+import type { EngineName } from '../framework/engines/engine.js';
+import { corsBlocks } from '../framework/cors/reason-catalog.js';
+import { blockedMessage, type Client, type CorsTestPage } from '../pages/cors-test-page.js';
+import { expect, test as base } from '../fixtures/fixtures.js';
+import { expectOktaError, TrustedOriginsAdmin } from '../framework/okta/trusted-origins-admin-client.js';
 
 const test = base.extend<{ admin: TrustedOriginsAdmin; check: CorsCheck }>({
   admin: async ({ request, servers }, use) => {

@@ -1,6 +1,6 @@
 /**
  * Which reporters a run uses, and where reports land (all under reports/). Used by
- * playwright.config.ts (a run, or one shard of it) and tests/reporting/merge.config.ts
+ * playwright.config.ts (a run, or one shard of it) and tests/framework/reporting/merge.config.ts
  * (`npx playwright merge-reports`), so both write the same reports the same way.
  *
  * - run:   progress (list; dot in CI), HTML, Allure results, CORS matrix.
@@ -17,7 +17,7 @@ import type { CorsMatrixReporterOptions } from './cors-matrix-reporter.js';
 
 export type ReportMode = 'run' | 'blob' | 'merge' | 'list';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 export const REPORT_PATHS = {

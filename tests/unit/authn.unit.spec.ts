@@ -1,7 +1,7 @@
 /**
  * Okta's programmatic sign-in in the mock, over HTTP only (no browser): POST /api/v1/authn and
  * GET /login/sessionCookieRedirect (servers/okta-api/authn.ts), then the helpers with which
- * tests/support/api-under-test.ts talks to any API under test. Runs in the `unit` project,
+ * tests/fixtures/api-under-test.ts talks to any API under test. Runs in the `unit` project,
  * against servers this file starts itself (one set per worker) on real sockets.
  */
 import cookieParser from 'cookie-parser';
@@ -22,8 +22,8 @@ import {
   trustOrigin,
   untrustOrigin,
   type ApiTarget,
-} from '../support/api-under-test.js';
-import { apiTest as test, expectOktaError } from './trusted-origins-admin-client.js';
+} from '../fixtures/api-under-test.js';
+import { apiTest as test, expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
 
 
 test.describe.configure({ mode: 'parallel' });
@@ -307,7 +307,7 @@ test.describe('GET /login/sessionCookieRedirect', () => {
   });
 });
 
-test.describe('the API under test: environment and calls (tests/support/api-under-test.ts)', () => {
+test.describe('the API under test: environment and calls (tests/fixtures/api-under-test.ts)', () => {
   const env = (vars: Record<string, string>): NodeJS.ProcessEnv => vars;
   const full = { CORS_API_URL: 'http://127.0.0.1:5102', CORS_API_TOKEN: 't', CORS_API_LOGIN: 'u', CORS_API_PASSWORD: 'p' };
   const problem = (vars: Record<string, string>): string => {

@@ -1,6 +1,6 @@
 /**
  * The reason catalog against what the engines really printed here: the captured messages in
- * captured-messages/<engine>.json (see capture-messages.ts for how they are made), checked
+ * captured-messages/<engine>.json (see scripts/capture-messages.ts for how they are made), checked
  * against the matrix table's expectations for that engine. A sentence the catalog does not
  * know, or maps to another reason, fails here with the sentence shown.
  */
@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import type { EngineName } from '../engines/engine.js';
-import type { CapturedEngine } from './capture-messages.js';
-import { expectationFor, MATRIX_CASES } from './matrix-cases.js';
-import { classify, corsBlocks, DIALECTS, REASON_CODES } from './reason-catalog.js';
+import type { EngineName } from '../framework/engines/engine.js';
+import type { CapturedEngine } from '../../scripts/capture-messages.js';
+import { expectationFor, MATRIX_CASES } from '../scenarios/matrix-cases.js';
+import { classify, corsBlocks, DIALECTS, REASON_CODES } from '../framework/cors/reason-catalog.js';
 
 const ENGINES: EngineName[] = ['chromium', 'firefox', 'webkit'];
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'captured-messages');
+const dir = fileURLToPath(new URL('../framework/cors/captured-messages', import.meta.url));
 const captured = (engine: EngineName): CapturedEngine =>
   JSON.parse(readFileSync(path.join(dir, `${engine}.json`), 'utf8')) as CapturedEngine;
 

@@ -3,7 +3,7 @@
  *
  * Scenarios never talk to Playwright or to the WebKit inspector directly: they get an
  * `Engine` per worker and an `EnginePage` per test, and drive the CORS test page through
- * the page object in `tests/support/cors-test-page.ts`, which only uses this interface.
+ * the page object in `tests/pages/cors-test-page.ts`, which only uses this interface.
  */
 
 export type EngineName = 'chromium' | 'firefox' | 'webkit';

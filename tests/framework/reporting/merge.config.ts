@@ -1,13 +1,13 @@
 /**
  * Config for merging shards' blob reports into the same reports a whole run writes:
- *   npx playwright merge-reports --config tests/reporting/merge.config.ts reports/blob-report
+ *   npx playwright merge-reports --config tests/framework/reporting/merge.config.ts reports/blob-report
  * (`npm run report:merge`). testDir is the suite's, so file paths read as in a local run.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { reporters } from './reporters.js';
 
-const testDir = fileURLToPath(new URL('..', import.meta.url));
+const testDir = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig({
   testDir,

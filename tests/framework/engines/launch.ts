@@ -66,7 +66,7 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
   }
   if (name === 'webkit') {
     // Loaded only when needed: the inspector client is of no use to the other engines.
-    const { launchWebKitGtk } = await import('./webkit-inspector/index.js');
+    const { launchWebKitGtk } = await import('./webkitgtk/index.js');
     return launchWebKitGtk();
   }
 

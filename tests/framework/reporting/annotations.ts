@@ -21,7 +21,7 @@ export interface CorsCase {
   /** The case within the area. */
   case: string;
   outcome: CorsOutcome;
-  /** The reason code (tests/cors/reason-catalog.ts) when blocked. */
+  /** The reason code (tests/framework/cors/reason-catalog.ts) when blocked. */
   reason?: string;
 }
 

@@ -3,7 +3,7 @@
  * report: each request (preflights included) with its Origin, the CORS request headers and
  * the CORS headers answered. The JSON attachment keeps the same data for machines.
  */
-import type { Exchange } from '../../servers/okta-api/exchange-log.js';
+import type { Exchange } from '../../../servers/okta-api/exchange-log.js';
 
 /** One API server's log for the test. */
 export interface ApiLog {

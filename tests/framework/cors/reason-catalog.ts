@@ -7,7 +7,7 @@
  *
  * The rules are data: per engine, a test for "this is a CORS block message", a parser that
  * splits off URL/origin, and an ordered list of (pattern → reason). The texts were checked
- * against messages captured from the engines (tests/cors/captured-messages/, made by capture-messages.ts).
+ * against messages captured from the engines (tests/framework/cors/captured-messages/, made by capture-messages.ts).
  */
 import type { EngineMessage, EngineName } from '../engines/engine.js';
 

@@ -14,11 +14,11 @@ import { test as base, expect } from '@playwright/test';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import getPort from 'get-port';
-import { EngineUnavailableError, type Engine, type EnginePage } from '../engine.js';
-import { launchWebKitGtk } from './index.js';
+import { EngineUnavailableError, type Engine, type EnginePage } from '../framework/engines/engine.js';
+import { launchWebKitGtk } from '../framework/engines/webkitgtk/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const PROJECT_ROOT = join(HERE, '..', '..', '..');
+const PROJECT_ROOT = join(HERE, '..', '..');
 const BROWSER_PROCESS = /Xvfb|MiniBrowser|WebKit\w*Process/;
 
 interface Servers {

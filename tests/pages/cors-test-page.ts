@@ -2,7 +2,7 @@
  * The CORS test page and the org's sign-in page, as a person uses them: engine-neutral,
  * built only on `EnginePage`, so every scenario runs unchanged in every engine.
  */
-import type { EngineMessage, EnginePage } from '../engines/engine.js';
+import type { EngineMessage, EnginePage } from '../framework/engines/engine.js';
 
 export const CLIENTS = ['xhr', 'jquery', 'fetch'] as const;
 export type Client = (typeof CLIENTS)[number];

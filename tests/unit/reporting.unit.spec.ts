@@ -4,11 +4,11 @@
  */
 import { expect, test } from '@playwright/test';
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
-import { allureMetadata, fallbackLabels, specArea } from './allure-labels.js';
-import { corsCases, engineAnnotation, engineNote, parseCorsCase } from './annotations.js';
-import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type MatrixEntry } from './cors-matrix.js';
-import { renderExchanges } from './exchange-report.js';
-import { blobFileName, reportMode, reporters } from './reporters.js';
+import { allureMetadata, fallbackLabels, specArea } from '../framework/reporting/allure-labels.js';
+import { corsCases, engineAnnotation, engineNote, parseCorsCase } from '../framework/reporting/annotations.js';
+import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type MatrixEntry } from '../framework/reporting/cors-matrix.js';
+import { renderExchanges } from '../framework/reporting/exchange-report.js';
+import { blobFileName, reportMode, reporters } from '../framework/reporting/reporters.js';
 
 const corsCase = (outcome: 'readable' | 'blocked', reason?: string) => ({
   type: 'cors-case',

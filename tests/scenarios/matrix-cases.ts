@@ -7,9 +7,9 @@
  * Adding a case is adding one entry; tests/scenarios/cors-matrix.spec.ts generates one test per entry.
  */
 import type { LabBehaviour } from '../../servers/okta-api/cors-lab/behaviour.js';
-import type { EngineName } from '../engines/engine.js';
-import type { ProbeClient } from '../support/cors-probe-page.js';
-import type { KnownReason } from './reason-catalog.js';
+import type { EngineName } from '../framework/engines/engine.js';
+import type { ProbeClient } from '../pages/cors-probe-page.js';
+import type { KnownReason } from '../framework/cors/reason-catalog.js';
 
 export const AREAS = ['origin', 'credentials', 'preflight', 'caching', 'exposure', 'errors', 'sandbox'] as const;
 export type Area = (typeof AREAS)[number];

@@ -6,12 +6,12 @@
  *   type 'cors-block': "<reason>: <the engine's raw message>", one per block seen, when blocked
  */
 import { expect, type TestInfo } from '@playwright/test';
-import type { Exchange } from '../../servers/okta-api/exchange-log.js';
+import type { Exchange } from '../../../servers/okta-api/exchange-log.js';
 import type { EngineMessage } from '../engines/engine.js';
-import type { ProbeRequest, ProbeResult, ProbeShown } from '../support/cors-probe-page.js';
-import { blockedMessage, type TestResult } from '../support/cors-test-page.js';
-import type { StepExpectation } from './matrix-cases.js';
-import { corsBlocks, type CorsBlock, type ReasonCode } from './reason-catalog.js';
+import type { ProbeRequest, ProbeResult, ProbeShown } from '../../pages/cors-probe-page.js';
+import { blockedMessage, type TestResult } from '../../pages/cors-test-page.js';
+import type { StepExpectation } from '../../scenarios/matrix-cases.js';
+import { corsBlocks, type CorsBlock, type ReasonCode } from '../cors/reason-catalog.js';
 import type { EngineName } from '../engines/engine.js';
 
 export interface ObservedCorsCase {

@@ -1,10 +1,10 @@
 /**
- * Test helper, run as its own Node process by webkit-inspector.spec.ts: launches the engine,
+ * Test helper, run as its own Node process by webkitgtk-driver.spec.ts: launches the engine,
  * loads a page, prints the pids of every process it started as one JSON line, then waits to be
  * killed. The spec kills it (SIGKILL / SIGINT) and checks that none of those pids survive.
  */
-import { launchWebKitGtk } from './index.js';
-import { descendantsOf } from './processes.js';
+import { launchWebKitGtk } from '../framework/engines/webkitgtk/index.js';
+import { descendantsOf } from '../framework/engines/webkitgtk/processes.js';
 
 const engine = await launchWebKitGtk();
 const page = await engine.newPage();

@@ -4,7 +4,7 @@
  * a screenshot of the result panel, and its Allure labels and parameters.
  */
 import type { TestInfo } from '@playwright/test';
-import type { RunningServers } from '../../servers/start.js';
+import type { RunningServers } from '../../../servers/start.js';
 import type { EngineInfo, EnginePage } from '../engines/engine.js';
 import { allureMetadata, recordAllureMetadata } from './allure-labels.js';
 import { exchangeRecords, renderExchanges, type ApiLog } from './exchange-report.js';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { validateWorkflow } from '@action-validator/core';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
-import { ENGINE_PROJECTS } from './cors-matrix.js';
+import { ENGINE_PROJECTS } from '../framework/reporting/cors-matrix.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const read = (path: string) => readFileSync(root(path), 'utf8');

@@ -17,7 +17,7 @@ import {
   TrustedOriginsAdmin,
   type TrustedOriginBody,
   type TrustedOriginJson,
-} from './trusted-origins-admin-client.js';
+} from '../framework/okta/trusted-origins-admin-client.js';
 
 const test = apiTest.extend<{ unique: string; tmp: string }>({
   // Names and origins of this test only, so nothing depends on what other tests left.

@@ -2,7 +2,7 @@
  * The CORS probe page (servers/website/public/probe.html): runs one cross-origin request
  * described as data and reports what the page could read. Engine-neutral, built on EnginePage.
  */
-import type { EngineMessage, EnginePage } from '../engines/engine.js';
+import type { EngineMessage, EnginePage } from '../framework/engines/engine.js';
 
 export type ProbeClient = 'xhr' | 'fetch';
 

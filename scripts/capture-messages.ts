@@ -1,10 +1,10 @@
 /**
  * Turns a matrix run into the catalog's unit-test fixtures: the messages each engine really
- * printed, per case and step, saved as tests/cors/captured-messages/<engine>.json.
+ * printed, per case and step, saved as tests/framework/cors/captured-messages/<engine>.json.
  *
  *   PLAYWRIGHT_JSON_OUTPUT_NAME=/tmp/matrix.json npx playwright test tests/scenarios/cors-matrix.spec.ts \
  *     --project=chromium --project=firefox --project=webkit --reporter=json
- *   node --import tsx tests/cors/capture-messages.ts /tmp/matrix.json
+ *   node --import tsx scripts/capture-messages.ts /tmp/matrix.json
  *
  * It reads the `cors-observed.json` attachment of every matrix test (cors-matrix.spec.ts) and
  * the `engine` annotation; engines absent from the report keep their existing file.
@@ -12,8 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineMessage, EngineName } from '../engines/engine.js';
-import type { ObservedCase } from './record.js';
+import type { EngineMessage, EngineName } from '../tests/framework/engines/engine.js';
+import type { ObservedCase } from '../tests/framework/reporting/cors-record.js';
 
 export interface CapturedStep {
   method: string;
@@ -51,7 +51,7 @@ function attachmentText(attachment: JsonAttachment): string {
 
 const reportPath = process.argv[2];
 if (reportPath === undefined) {
-  console.error('usage: node --import tsx tests/cors/capture-messages.ts <playwright-json-report>');
+  console.error('usage: node --import tsx scripts/capture-messages.ts <playwright-json-report>');
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(reportPath, 'utf8')) as JsonSuite;
@@ -81,7 +81,7 @@ for (const test of tests(report)) {
   });
   byEngine.set(engine, entry);
 }
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'captured-messages');
+const dir = fileURLToPath(new URL('../tests/framework/cors/captured-messages', import.meta.url));
 for (const entry of byEngine.values()) {
   entry.cases.sort((a, b) => a.case.localeCompare(b.case));
   const file = path.join(dir, `${entry.engine}.json`);

@@ -4,8 +4,8 @@
  * created so a test can remove it again (`cleanUp`), whatever the test did in between.
  */
 import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { startServers, type RunningServers } from '../../servers/start.js';
-import type { TrustedOrigin } from '../../servers/okta-api/trusted-origins/store.js';
+import { startServers, type RunningServers } from '../../../servers/start.js';
+import type { TrustedOrigin } from '../../../servers/okta-api/trusted-origins/store.js';
 
 export type TrustedOriginJson = TrustedOrigin & {
   _links: Record<string, { href: string; hints: { allow: string[] } }>;
