@@ -115,6 +115,14 @@ test('evaluate awaits promises, and rejects with the rejection', async ({ engine
   await expect(page.evaluate('Promise.reject(new Error("nope"))')).rejects.toThrow('Error: nope');
 });
 
+test('evaluate takes and returns 4 MB (the inspector server limits frames to 128 KiB)', async ({ enginePage: page, servers }) => {
+  await page.goto(`${servers.site}/page`);
+  const big = 'x€'.repeat(2 * 1024 * 1024);
+  expect(await page.evaluate(`${JSON.stringify(big)}.length`)).toBe(big.length);
+  expect(await page.evaluate<string>(`'y€'.repeat(${2 * 1024 * 1024})`)).toHaveLength(4 * 1024 * 1024);
+  expect(await page.evaluate('location.href')).toBe(`${servers.site}/page`);
+});
+
 test('navigation across ports and sites keeps the page usable', async ({ enginePage: page, servers }) => {
   // Same site (127.0.0.1), other port: same WebContent process.
   await page.goto(`${servers.site}/page?log=on-site`);

@@ -1,6 +1,6 @@
 /** Xvfb and MiniBrowser: starting them, telling when they are ready, and stopping them. */
 import getPort from 'get-port';
-import { findPageSocketPath, InspectorSession } from './inspector.js';
+import { InspectorSession } from './inspector.js';
 import { ownsListeningSocket, spawnSupervised, type SupervisedProcess } from './processes.js';
 import { delay, withTimeout } from './util.js';
 
@@ -112,5 +112,17 @@ async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs
       throw new Error(`webkit: MiniBrowser's inspector did not come up on 127.0.0.1:${port} within ${timeoutMs} ms`);
     }
     await delay(20);
+  }
+}
+
+/** Fetches the inspector's target list page and returns the WebSocket path of the first page. */
+export async function findPageSocketPath(port: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
+    const html = await response.text();
+    return /\/socket\/\d+\/\d+\/WebPage/.exec(html)?.[0];
+  } catch {
+    // Not listening yet (ECONNREFUSED) is the normal case while MiniBrowser starts.
+    return undefined;
   }
 }

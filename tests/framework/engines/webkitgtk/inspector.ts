@@ -9,6 +9,7 @@
  * us, so its Console/Page/Network agents are on before its first script runs.
  */
 import WebSocket from 'ws';
+import { sendInFrames } from './frames.js';
 import { deferred, withTimeout, type Deferred } from './util.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -163,7 +164,7 @@ export class InspectorSession {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.outerPending.set(id, { method, resolve, reject });
-      this.ws.send(JSON.stringify({ id, method, params }), (error) => {
+      sendInFrames(this.ws, JSON.stringify({ id, method, params }), (error) => {
         if (!error) return;
         this.outerPending.delete(id);
         reject(new TargetGoneError(`webkit: ${method}: ${error.message}`));
@@ -289,16 +290,4 @@ function settle(pending: Map<number, Pending>, message: ProtocolMessage): void {
 function rejectAll(pending: Map<number, Pending>, makeError: (method: string) => Error): void {
   for (const entry of pending.values()) entry.reject(makeError(entry.method));
   pending.clear();
-}
-
-/** Fetches the inspector's target list page and returns the WebSocket path of the first page. */
-export async function findPageSocketPath(port: number): Promise<string | undefined> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
-    const html = await response.text();
-    return /\/socket\/\d+\/\d+\/WebPage/.exec(html)?.[0];
-  } catch {
-    // Not listening yet (ECONNREFUSED) is the normal case while MiniBrowser starts.
-    return undefined;
-  }
 }
