@@ -12,7 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineMessage, EngineName } from '../tests/framework/engines/engine.js';
+import type { EngineInfo, EngineMessage, EngineName } from '../tests/framework/engines/engine.js';
+import { readEngine } from '../tests/framework/reporting/annotations.js';
 import type { ObservedCase } from '../tests/framework/reporting/cors-record.js';
 
 export interface CapturedStep {
@@ -37,6 +38,10 @@ interface JsonAttachment { name: string; contentType: string; body?: string; pat
 interface JsonResult { status: string; attachments: JsonAttachment[] }
 interface JsonTest { projectName: string; annotations: { type: string; description?: string }[]; results: JsonResult[] }
 interface JsonSuite { suites?: JsonSuite[]; specs?: { tests: JsonTest[] }[] }
+
+function engineLine(info: EngineInfo | undefined): string | undefined {
+  return info && `${info.name} ${info.version} (${info.kind}): ${info.description}`;
+}
 
 function* tests(suite: JsonSuite): Generator<JsonTest> {
   for (const spec of suite.specs ?? []) yield* spec.tests;
@@ -64,7 +69,7 @@ for (const test of tests(report)) {
   const engine = observed.engine as EngineName;
   const entry = byEngine.get(engine) ?? {
     engine,
-    capturedWith: test.annotations.find((a) => a.type === 'engine')?.description ?? engine,
+    capturedWith: engineLine(readEngine(test.annotations)) ?? engine,
     capturedAt: new Date().toISOString(),
     cases: [],
   };

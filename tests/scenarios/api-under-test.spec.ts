@@ -8,6 +8,7 @@
 import type { TestInfo } from '@playwright/test';
 import type { EngineName } from '../framework/engines/engine.js';
 import { corsBlocks, NAMES_ORIGIN } from '../framework/cors/reason-catalog.js';
+import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { recordTestPageCase } from '../framework/reporting/cors-record.js';
 import { expect, test } from '../fixtures/api-under-test.js';
 import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type TestResult } from '../pages/cors-test-page.js';
@@ -19,7 +20,7 @@ const observe = (testInfo: TestInfo, caseName: string, result: TestResult, engin
 test.describe.configure({ mode: 'parallel' });
 
 for (const client of CLIENTS) {
-  test.describe(`${client} client`, () => {
+  test.describe(`${client} client`, { annotation: clientAnnotation(client) }, () => {
     test('allowed: signed in through the API, a trusted origin shows the signed-in user', async ({
       apiUnderTest, signInToApi, corsPage, engineName,
     }, testInfo) => {

@@ -9,7 +9,8 @@ import { labPath } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labExchanges } from '../../servers/okta-api/cors-lab/router.js';
 import { exceptionsFor, expectationFor, MATRIX_CASES } from './matrix-cases.js';
 import { corsBlocks, type CorsBlock } from '../framework/cors/reason-catalog.js';
-import { recordCorsCase, type ObservedCase, type ObservedCorsCase, type ObservedStep } from '../framework/reporting/cors-record.js';
+import { clientAnnotation, type CorsCase } from '../framework/reporting/annotations.js';
+import { recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
 import { CorsTestPage } from '../pages/cors-test-page.js';
 import { expect, test } from '../fixtures/fixtures.js';
@@ -23,7 +24,7 @@ const sortedList = (value: string | undefined): string[] | undefined =>
   value === undefined ? undefined : value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean).sort();
 
 for (const matrixCase of MATRIX_CASES) {
-  test(`${matrixCase.area}: ${matrixCase.name}`, async ({ enginePage, servers, account, engineName }, testInfo) => {
+  test(`${matrixCase.area}: ${matrixCase.name}`, { annotation: clientAnnotation(matrixCase.client) }, async ({ enginePage, servers, account, engineName }, testInfo) => {
     for (const exception of exceptionsFor(matrixCase, engineName)) {
       testInfo.annotations.push({ type: 'cors-exception', description: `step ${exception.step ?? 0}: ${exception.why}` });
     }
@@ -74,13 +75,13 @@ for (const matrixCase of MATRIX_CASES) {
 
         // The report's grid shows what was observed, whatever the assertions below decide.
         if (index === matrixCase.steps.length - 1) {
-          const summary: ObservedCorsCase = {
+          const summary: CorsCase = {
             area: matrixCase.area,
             case: matrixCase.name,
             outcome: result.readable ? 'readable' : 'blocked',
             reason: result.readable ? null : (forUrl[0]?.reason ?? null),
           };
-          recordCorsCase(testInfo, summary, forUrl);
+          recordObservedCase(testInfo, summary, forUrl);
         }
 
         // No message may escape the catalog: an unknown text fails here, showing the text.

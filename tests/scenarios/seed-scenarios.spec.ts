@@ -6,6 +6,7 @@ import type { TestInfo } from '@playwright/test';
 import type { OktaUser } from '../../servers/okta-api/users.js';
 import type { EngineName } from '../framework/engines/engine.js';
 import { corsBlocks, NAMES_ORIGIN } from '../framework/cors/reason-catalog.js';
+import { clientAnnotation, severityAnnotation } from '../framework/reporting/annotations.js';
 import { recordTestPageCase } from '../framework/reporting/cors-record.js';
 import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../pages/cors-test-page.js';
 import { expect, test } from '../fixtures/fixtures.js';
@@ -33,7 +34,8 @@ function profileOf(user: OktaUser): Record<ProfileField, string> {
 test.describe.configure({ mode: 'parallel' });
 
 for (const client of CLIENTS) {
-  test.describe(`${client} client`, () => {
+  // Critical: these flows are what Okta's "Enabling CORS" guide promises.
+  test.describe(`${client} client`, { annotation: [clientAnnotation(client), severityAnnotation('critical')] }, () => {
     test('allowed: a signed-in user on a trusted origin sees their profile', async ({
       corsPage, servers, account, engineName,
     }, testInfo) => {

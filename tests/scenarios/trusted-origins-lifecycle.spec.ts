@@ -4,10 +4,12 @@
  * signed in, shows whether the next call is allowed. Each test gets origins of its own
  * (`servers.openSite()`) and deletes what it created, so tests never see each other's.
  */
+import type { TestInfo } from '@playwright/test';
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import type { RunningServers } from '../../servers/start.js';
 import type { EngineName } from '../framework/engines/engine.js';
 import { corsBlocks } from '../framework/cors/reason-catalog.js';
+import { readClient, recordClient } from '../framework/reporting/annotations.js';
 import { blockedMessage, type Client, type CorsTestPage } from '../pages/cors-test-page.js';
 import { expect, test as base } from '../fixtures/fixtures.js';
 import { expectOktaError, TrustedOriginsAdmin } from '../framework/okta/trusted-origins-admin-client.js';
@@ -18,9 +20,9 @@ const test = base.extend<{ admin: TrustedOriginsAdmin; check: CorsCheck }>({
     await use(admin);
     await admin.cleanUp();
   },
-  check: async ({ corsPage, servers, engineName, account }, use) => {
+  check: async ({ corsPage, servers, engineName, account }, use, testInfo) => {
     await corsPage.signIn(servers.api.url, account.login, account.password);
-    await use(new CorsCheck(corsPage, servers, engineName));
+    await use(new CorsCheck(corsPage, servers, engineName, testInfo));
   },
 });
 
@@ -32,7 +34,13 @@ class CorsCheck {
     private readonly corsPage: CorsTestPage,
     private readonly servers: RunningServers,
     private readonly engineName: EngineName,
+    private readonly testInfo: TestInfo,
   ) {}
+
+  private async test(site: string, client: Client) {
+    if (readClient(this.testInfo.annotations) !== client) recordClient(this.testInfo, client);
+    return this.corsPage.test(site, this.servers.api.url, client);
+  }
 
   /** The API's answer to the last call from `site`. */
   private lastCall(path: string, site: string): Exchange {
@@ -43,7 +51,7 @@ class CorsCheck {
 
   async allowed(site: string, client: Client): Promise<void> {
     const seen = this.corsPage.messages().length;
-    const result = await this.corsPage.test(site, this.servers.api.url, client);
+    const result = await this.test(site, client);
     expect(result).toMatchObject({ outcome: 'profile', profile: { login: this.servers.api.account.user.profile.login } });
     expect(corsBlocks(this.engineName, this.corsPage.messages().slice(seen))).toEqual([]);
     const call = this.lastCall(USERS_ME, site);
@@ -54,7 +62,7 @@ class CorsCheck {
 
   async blocked(site: string, client: Client): Promise<void> {
     const seen = this.corsPage.messages().length;
-    const result = await this.corsPage.test(site, this.servers.api.url, client);
+    const result = await this.test(site, client);
     expect(result).toEqual({ outcome: 'error', ...blockedMessage(site) });
     await this.expectMissingAllowOrigin(seen, USERS_ME);
     // Refused by the API (answered without allow-origin), then blocked by the engine.

@@ -5,30 +5,46 @@
 import { expect, test } from '@playwright/test';
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import { allureMetadata, fallbackLabels, specArea } from '../framework/reporting/allure-labels.js';
-import { corsCases, engineAnnotation, engineNote, parseCorsCase } from '../framework/reporting/annotations.js';
+import type { EngineInfo } from '../framework/engines/engine.js';
+import {
+  clientAnnotation, readClient, readCorsCases, readEngine, readSeverity, recordCorsCase, recordEngine, severityAnnotation, type Annotation,
+} from '../framework/reporting/annotations.js';
 import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type MatrixEntry } from '../framework/reporting/cors-matrix.js';
 import { renderExchanges } from '../framework/reporting/exchange-report.js';
 import { blobFileName, reportMode, reporters } from '../framework/reporting/reporters.js';
 
-const corsCase = (outcome: 'readable' | 'blocked', reason?: string) => ({
-  type: 'cors-case',
-  description: JSON.stringify({ area: 'preflight', case: 'method not listed', outcome, reason: reason ?? null }),
-});
+const corsCase = (outcome: 'readable' | 'blocked', reason: 'missing-allow-origin' | 'method-not-allowed' | null = null): Annotation => {
+  const sink = { annotations: [] as Annotation[] };
+  recordCorsCase(sink, { area: 'preflight', case: 'method not listed', outcome, reason });
+  return sink.annotations[0]!;
+};
 
-test.describe('annotations', () => {
-  test('cors-case: the agreed JSON is read; anything else is ignored, never thrown', () => {
-    expect(parseCorsCase('{"area":"a","case":"c","outcome":"blocked","reason":"missing-allow-origin"}')).toEqual({
-      area: 'a', case: 'c', outcome: 'blocked', reason: 'missing-allow-origin',
-    });
-    expect(parseCorsCase('{"area":"a","case":"c","outcome":"readable","reason":null}')).toEqual({ area: 'a', case: 'c', outcome: 'readable' });
-    expect(parseCorsCase('not json')).toBeUndefined();
-    expect(parseCorsCase('{"outcome":"maybe"}')).toBeUndefined();
-    expect(corsCases([{ type: 'engine', description: 'x' }, corsCase('readable'), { type: 'cors-case' }])).toHaveLength(1);
+test.describe('annotations: what a test records reads back typed, through one module', () => {
+  test('cors-case: what was recorded reads back; a malformed one is ignored, never thrown', () => {
+    const sink = { annotations: [] as Annotation[] };
+    recordCorsCase(sink, { area: 'a', case: 'c', outcome: 'blocked', reason: 'missing-allow-origin' });
+    recordCorsCase(sink, { area: 'a', case: 'd', outcome: 'readable', reason: null });
+    expect(readCorsCases(sink.annotations)).toEqual([
+      { area: 'a', case: 'c', outcome: 'blocked', reason: 'missing-allow-origin' },
+      { area: 'a', case: 'd', outcome: 'readable', reason: null },
+    ]);
+    const malformed = ['not json', '{"outcome":"maybe"}', '{"area":"a","case":"c","outcome":"blocked","reason":"no-such-code"}', undefined];
+    expect(readCorsCases(malformed.map((description) => ({ type: 'cors-case', description })))).toEqual([]);
   });
 
-  test('engine: what the fixture writes reads back', () => {
-    const info = { name: 'webkit', version: 'WebKitGTK 2.50.6', kind: 'system', description: 'MiniBrowser (a: b)' };
-    expect(engineNote([engineAnnotation(info)])).toEqual(info);
+  test('engine: what the fixture records reads back, whatever its text holds', () => {
+    const info: EngineInfo = { name: 'webkit', version: 'WebKitGTK 2.50.6', kind: 'system', description: 'MiniBrowser (a: b): c' };
+    const sink = { annotations: [] as Annotation[] };
+    recordEngine(sink, info);
+    expect(readEngine(sink.annotations)).toEqual(info);
+    expect(readEngine([{ type: 'engine', description: JSON.stringify({ ...info, name: 'lynx' }) }])).toBeUndefined();
+  });
+
+  test('client and severity: declared on a describe, read back; the last one wins; unknown values are ignored', () => {
+    expect(readClient([clientAnnotation('xhr'), clientAnnotation('fetch')])).toBe('fetch');
+    expect(readSeverity([severityAnnotation('critical')])).toBe('critical');
+    expect(readSeverity([{ type: 'severity', description: '"urgent"' }])).toBeUndefined();
+    expect(readClient([])).toBeUndefined();
   });
 });
 
@@ -36,8 +52,8 @@ test.describe('CORS matrix', () => {
   const entry = (project: string, title: string, outcome: MatrixEntry['outcome'], cases: MatrixEntry['cases'] = [], error?: string): MatrixEntry => ({
     project, scenario: ['scenarios/cors-matrix.spec.ts', title], outcome, cases, ...(error ? { error } : {}),
   });
-  const blocked = corsCases([corsCase('blocked', 'missing-allow-origin')]);
-  const readable = corsCases([corsCase('readable')]);
+  const blocked = readCorsCases([corsCase('blocked', 'missing-allow-origin')]);
+  const readable = readCorsCases([corsCase('readable')]);
   const entries: MatrixEntry[] = [
     entry('unit', 'reason catalog', 'expected'),
     entry('firefox', 'preflight: method not listed', 'expected', blocked),
@@ -89,13 +105,13 @@ test.describe('Allure labels', () => {
   const facts = {
     file: '/repo/tests/scenarios/seed-scenarios.spec.ts',
     titlePath: ['jquery client', 'disallowed: a signed-in user on an untrusted origin is blocked'],
-    annotations: [],
-    engine: { name: 'firefox', version: '153.0', kind: 'system' },
+    annotations: [clientAnnotation('jquery'), severityAnnotation('critical')],
+    engine: { name: 'firefox', version: '153.0', kind: 'system' } as const,
     origins: [undefined, 'http://127.0.0.1:2', 'http://127.0.0.1:2'],
     knownOrigins: { 'http://127.0.0.1:1': 'trusted site', 'http://127.0.0.1:2': 'untrusted site' },
   };
 
-  test('epic, feature, story and severity come from the spec file and titles', () => {
+  test('epic, feature and story come from the spec file and titles; client and severity as recorded', () => {
     expect(specArea('cors-matrix.spec.ts')).toBe('CORS matrix');
     const { labels, parameters, displayName } = allureMetadata(facts);
     expect(displayName).toBe('disallowed: a signed-in user on an untrusted origin is blocked [firefox]');
@@ -113,12 +129,18 @@ test.describe('Allure labels', () => {
     ]);
   });
 
-  test('a cors-case names feature and story and adds outcome and reason labels; annotations win', () => {
+  test('titles alone name no client and no severity: only what the test recorded counts', () => {
+    const { labels, parameters } = allureMetadata({ ...facts, annotations: [] });
+    expect(labels).toContainEqual({ name: 'severity', value: 'normal' });
+    expect(parameters.map((p) => p.name)).toEqual(['engine', 'origin']);
+  });
+
+  test('a cors-case names feature and story and adds outcome and reason labels', () => {
     const { labels } = allureMetadata({
       ...facts,
       file: 'cors-matrix.spec.ts',
       titlePath: ['preflight: method not listed'],
-      annotations: [corsCase('blocked', 'method-not-allowed'), { type: 'severity', description: 'blocker' }],
+      annotations: [corsCase('blocked', 'method-not-allowed'), severityAnnotation('blocker')],
     });
     expect(labels).toEqual(expect.arrayContaining([
       { name: 'epic', value: 'CORS matrix' },
@@ -148,7 +170,7 @@ test('Allure labels for tests the fixture did not label: by project, file and ti
     { name: 'epic', value: 'Seed scenarios' },
     { name: 'feature', value: 'xhr client' },
     { name: 'story', value: 'allowed' },
-    { name: 'severity', value: 'critical' },
+    { name: 'severity', value: 'normal' },
   ]);
   expect(fallbackLabels([{ name: 'epic', value: 'set by the fixture' }], 'x', engines)).toEqual([]);
 });

@@ -4,6 +4,7 @@
  * which share the URL, carry the same behaviour: no server state, nothing shared between
  * parallel tests.
  */
+import { isRecord } from '../../util/is-record.js';
 
 /** CORS response headers, as raw header values (deliberately unchecked: the lab sends bad ones). */
 export interface LabCorsHeaders {
@@ -57,9 +58,6 @@ const BEHAVIOUR_KEYS = ['case', 'cors', 'preflight', 'actual'] as const;
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function onlyKeys(value: Json, allowed: readonly string[], where: string): void {
   const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) throw new BehaviourError(`${where}: unknown key '${unknown[0]}' (allowed: ${allowed.join(', ')})`);
@@ -73,7 +71,7 @@ function headerValue(value: unknown, where: string): string {
 }
 
 function corsHeaders(value: unknown, where: string): LabCorsHeaders {
-  if (!isObject(value)) throw new BehaviourError(`${where} must be an object`);
+  if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
   onlyKeys(value, CORS_KEYS, where);
   const out: LabCorsHeaders = {};
   if (value.allowOrigin !== undefined) {
@@ -87,7 +85,7 @@ function corsHeaders(value: unknown, where: string): LabCorsHeaders {
 }
 
 function answer(value: unknown, where: string): LabAnswer {
-  if (!isObject(value)) throw new BehaviourError(`${where} must be an object`);
+  if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
   onlyKeys(value, ANSWER_KEYS, where);
   const out: LabAnswer = {};
   if (value.status !== undefined) {
@@ -119,7 +117,7 @@ function answer(value: unknown, where: string): LabAnswer {
 
 /** Checks a decoded behaviour; throws BehaviourError with a one-line reason. */
 export function validateBehaviour(value: unknown): LabBehaviour {
-  if (!isObject(value)) throw new BehaviourError('the behaviour must be a JSON object');
+  if (!isRecord(value)) throw new BehaviourError('the behaviour must be a JSON object');
   onlyKeys(value, BEHAVIOUR_KEYS, 'behaviour');
   if (typeof value.case !== 'string' || value.case === '') throw new BehaviourError('behaviour.case must be a non-empty string');
   const out: LabBehaviour = { case: value.case };

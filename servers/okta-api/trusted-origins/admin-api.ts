@@ -12,7 +12,8 @@ import { OktaErrors, sendOktaError } from '../okta-errors.js';
 import type { AdminToken } from './admin-token.js';
 import { applyListQuery, ListQueryError, parseListQuery } from './list-query.js';
 import { TrustedOriginStorageError, type TrustedOrigin, type TrustedOriginStore } from './store.js';
-import { isRecord, TrustedOriginNotFoundError, TrustedOriginValidationError } from './validation.js';
+import { TrustedOriginNotFoundError, TrustedOriginValidationError } from './validation.js';
+import { isRecord } from '../../util/is-record.js';
 
 export const TRUSTED_ORIGINS_PATH = '/api/v1/trustedOrigins';
 

@@ -3,6 +3,7 @@
  * becomes one `errorCauses` entry ("field: what is wrong") of a single E0000001 answer.
  * Only the body's own checks live here; uniqueness needs the store and is checked there.
  */
+import { isRecord } from '../../util/is-record.js';
 
 export const SCOPE_TYPES = ['CORS', 'REDIRECT', 'IFRAME_EMBED'] as const;
 export type TrustedOriginScopeType = (typeof SCOPE_TYPES)[number];
@@ -56,9 +57,6 @@ export class Causes {
     return new TrustedOriginValidationError(this.list[0]?.field ?? 'body', this.list.map((c) => c.text));
   }
 }
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const BLANK = 'The field cannot be left blank';
 const TOO_LONG = `The field cannot exceed ${MAX_LENGTH} characters`;

@@ -4,8 +4,8 @@
  *
  * - epic: the spec file ("seed-scenarios.spec.ts" → "Seed scenarios"), feature: the `cors-case`
  *   area, else the describe titles, story: the `cors-case` case, else the title's lead before ":".
- *   An `epic`/`feature`/`story`/`severity` annotation on the test wins over all of these.
- * - parameters: engine (name, version, build), client (xhr/jquery/fetch, from the titles) and
+ * - severity: the one the test recorded (annotations.ts), else normal.
+ * - parameters: engine (name, version, build), the client the test recorded, and
  *   the page origins the API saw. Engine and origin are left out of Allure's history id: their
  *   versions and ports change from run to run, and the Project parameter already names the engine.
  * - `corsOutcome`/`corsReason` labels from `cors-case` annotations feed the report's categories.
@@ -18,7 +18,8 @@ import * as allure from 'allure-js-commons';
 import type { Label, Parameter } from 'allure-js-commons';
 import type { RuntimeMessage } from 'allure-js-commons/sdk';
 import { getGlobalTestRuntimeWithAutoconfig, type TestRuntime } from 'allure-js-commons/sdk/runtime';
-import { corsCases, type Annotation } from './annotations.js';
+import type { EngineInfo } from '../engines/engine.js';
+import { readClient, readCorsCases, readSeverity, type Annotation } from './annotations.js';
 
 export interface TestFacts {
   /** The spec file's path. */
@@ -26,7 +27,7 @@ export interface TestFacts {
   /** Describe titles, then the test's title (Playwright's testInfo.titlePath without the file). */
   titlePath: readonly string[];
   annotations: readonly Annotation[];
-  engine?: { name: string; version: string; kind: string };
+  engine?: Pick<EngineInfo, 'name' | 'version' | 'kind'>;
   /** Origin headers the API received during the test, in order. */
   origins: readonly (string | undefined)[];
   /** Names for the worker's own site origins, e.g. { 'http://127.0.0.1:5103': 'trusted site' }. */
@@ -40,11 +41,7 @@ export interface AllureMetadata {
   displayName?: string;
 }
 
-const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'];
-// The seed's flows are what Okta's "Enabling CORS" guide promises: a regression there is critical.
-const CRITICAL_SPECS = ['seed-scenarios.spec.ts'];
 const ACRONYMS: Record<string, string> = { cors: 'CORS', api: 'API', xhr: 'XHR', http: 'HTTP', url: 'URL' };
-const CLIENT = /\b(xhr|jquery|fetch)\b/i;
 
 /** "trusted-origins-lifecycle.spec.ts" → "Trusted origins lifecycle". */
 export function specArea(file: string): string {
@@ -59,11 +56,6 @@ function storyOf(title: string): string {
   return lead ?? title;
 }
 
-function annotated(annotations: readonly Annotation[], type: string): string | undefined {
-  const value = [...annotations].reverse().find((a) => a.type === type)?.description?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
 function nameOrigin(origin: string, known: TestFacts['knownOrigins']): string {
   const name = origin === 'null' ? 'opaque origin' : known[origin];
   return name === undefined ? origin : `${name} (${origin})`;
@@ -73,19 +65,12 @@ export function allureMetadata(facts: TestFacts): AllureMetadata {
   const { annotations } = facts;
   const title = facts.titlePath.at(-1) ?? '';
   const describes = facts.titlePath.slice(0, -1);
-  const cases = corsCases(annotations);
-  const specFile = basename(facts.file);
+  const cases = readCorsCases(annotations);
 
-  const epic = annotated(annotations, 'epic') ?? specArea(specFile);
-  const feature = annotated(annotations, 'feature') ?? (cases[0]?.area || (describes.length > 0 ? describes.join(' › ') : 'General'));
-  const story = annotated(annotations, 'story') ?? (cases[0]?.case || storyOf(title));
-  const wantedSeverity = annotated(annotations, 'severity')?.toLowerCase();
-  const severity =
-    wantedSeverity !== undefined && SEVERITIES.includes(wantedSeverity)
-      ? wantedSeverity
-      : CRITICAL_SPECS.includes(specFile)
-        ? 'critical'
-        : 'normal';
+  const epic = specArea(basename(facts.file));
+  const feature = cases[0]?.area || (describes.length > 0 ? describes.join(' › ') : 'General');
+  const story = cases[0]?.case || storyOf(title);
+  const severity = readSeverity(annotations) ?? 'normal';
 
   const labels: Label[] = [
     { name: 'epic', value: epic },
@@ -94,7 +79,7 @@ export function allureMetadata(facts: TestFacts): AllureMetadata {
     { name: 'severity', value: severity },
   ];
   for (const outcome of new Set(cases.map((c) => c.outcome))) labels.push({ name: 'corsOutcome', value: outcome });
-  for (const reason of new Set(cases.flatMap((c) => (c.reason === undefined ? [] : [c.reason])))) {
+  for (const reason of new Set(cases.flatMap((c) => (c.reason === null ? [] : [c.reason])))) {
     labels.push({ name: 'corsReason', value: reason });
   }
   if (facts.engine) {
@@ -106,8 +91,8 @@ export function allureMetadata(facts: TestFacts): AllureMetadata {
     const { name, version, kind } = facts.engine;
     parameters.push({ name: 'engine', value: `${name} ${version} (${kind})`, excluded: true });
   }
-  const client = annotated(annotations, 'client') ?? [...describes, title].map((t) => CLIENT.exec(t)?.[1]).find(Boolean);
-  if (client !== undefined) parameters.push({ name: 'client', value: client.toLowerCase() });
+  const client = readClient(annotations);
+  if (client !== undefined) parameters.push({ name: 'client', value: client });
   const origins = [...new Set(facts.origins.filter((o): o is string => o !== undefined))];
   if (origins.length > 0) {
     parameters.push({ name: 'origin', value: origins.map((o) => nameOrigin(o, facts.knownOrigins)).join(', '), excluded: true });
@@ -135,7 +120,7 @@ export function fallbackLabels(labels: readonly Label[], name: string, enginePro
     { name: 'feature', value: feature },
     { name: 'story', value: story },
   ];
-  if (value('severity') === undefined) fallback.push({ name: 'severity', value: browser && CRITICAL_SPECS.includes(basename(file)) ? 'critical' : 'normal' });
+  if (value('severity') === undefined) fallback.push({ name: 'severity', value: 'normal' });
   return fallback;
 }
 

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import type { FullConfig } from '@playwright/test';
 import { stringifyEnvInfo } from 'allure-js-commons/sdk/reporter';
-import { engineNote } from './annotations.js';
+import { readEngine } from './annotations.js';
 
 export interface AllureResultsReporterOptions {
   resultsDir?: string;
@@ -36,7 +36,7 @@ export function environmentInfo(suite: Suite | undefined, env: NodeJS.ProcessEnv
   const info: Record<string, string> = {};
   for (const test of suite?.allTests() ?? []) {
     const result = test.results.at(-1);
-    const engine = engineNote(result?.annotations.length ? result.annotations : test.annotations);
+    const engine = readEngine(result?.annotations.length ? result.annotations : test.annotations);
     if (engine === undefined) continue;
     const key = `Engine ${engine.name}`;
     const value = `${engine.version} (${engine.kind}): ${engine.description}`;

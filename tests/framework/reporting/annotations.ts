@@ -1,83 +1,109 @@
 /**
- * Reads the annotations the suite writes on its tests: `engine` (pushed by the testRecord
- * fixture) and `cors-case` (pushed by the CORS matrix's tests: the outcome and reason code the
- * engine was observed to give). Shared by the fixture and the reporters, which see annotations
- * only as `{ type, description }` pairs (also after `merge-reports`).
+ * The one channel between what a test records and what the reporters read: typed facts kept as
+ * Playwright annotations (the only per-test data that survives `merge-reports`), each a `type`
+ * and the JSON of its value. Every fact is written with `recordX(testInfo, value)` (or, known
+ * before the test runs, `xAnnotation(value)` in the test's details) and read with `readX`, all
+ * in this module: nothing else builds or parses these descriptions.
  */
+import { isRecord } from '../../../servers/util/is-record.js';
+import { REASON_CODES, type ReasonCode } from '../cors/reason-catalog.js';
+import type { EngineInfo } from '../engines/engine.js';
+import { CLIENTS, type Client } from '../../pages/cors-test-page.js';
 
 export interface Annotation {
   type: string;
   description?: string;
 }
 
-export const CORS_CASE = 'cors-case';
-export const ENGINE = 'engine';
+/** What a test can record on: Playwright's TestInfo. */
+export interface AnnotationSink {
+  annotations: Annotation[];
+}
 
 export type CorsOutcome = 'readable' | 'blocked';
 
+/** What a CORS scenario observed: the matrix's cell and the Allure categories read it. */
 export interface CorsCase {
   /** The scenario area, e.g. "preflight" or "credentials". */
   area: string;
   /** The case within the area. */
   case: string;
   outcome: CorsOutcome;
-  /** The reason code (tests/framework/cors/reason-catalog.ts) when blocked. */
-  reason?: string;
+  /** The engine's reason code when blocked, else null. */
+  reason: ReasonCode | null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
-/** One `cors-case` description; undefined when it is not the agreed JSON (reports must not crash on it). */
-export function parseCorsCase(description: string | undefined): CorsCase | undefined {
-  if (description === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(description);
-  } catch {
-    return undefined;
-  }
+const ENGINE_NAMES: readonly string[] = ['chromium', 'firefox', 'webkit'] satisfies readonly EngineInfo['name'][];
+const ENGINE_KINDS: readonly string[] = ['playwright', 'system'] satisfies readonly EngineInfo['kind'][];
+
+const oneOf = <T extends string>(values: readonly T[]) => (value: unknown): T | undefined =>
+  values.find((v) => v === value);
+
+function engineInfo(value: unknown): EngineInfo | undefined {
   if (!isRecord(value)) return undefined;
-  const { area, outcome, reason } = value;
-  const name = value['case'];
-  if (outcome !== 'readable' && outcome !== 'blocked') return undefined;
+  const { name, kind, version, description } = value;
+  if (typeof name !== 'string' || !ENGINE_NAMES.includes(name) || typeof kind !== 'string' || !ENGINE_KINDS.includes(kind)) return undefined;
+  if (typeof version !== 'string' || typeof description !== 'string') return undefined;
+  return { name: name as EngineInfo['name'], kind: kind as EngineInfo['kind'], version, description };
+}
+
+function corsCase(value: unknown): CorsCase | undefined {
+  if (!isRecord(value)) return undefined;
+  const outcome = oneOf<CorsOutcome>(['readable', 'blocked'])(value['outcome']);
+  const reason = value['reason'] === null ? null : oneOf(REASON_CODES)(value['reason']);
+  const { area, case: name } = value;
+  if (outcome === undefined || reason === undefined || typeof area !== 'string' || typeof name !== 'string') return undefined;
+  return { area, case: name, outcome, reason };
+}
+
+/** One kind of fact: its annotation type and the check that keeps a malformed one out of reports. */
+function channel<T>(type: string, accept: (value: unknown) => T | undefined) {
+  const decode = (description: string | undefined): T | undefined => {
+    if (description === undefined) return undefined;
+    try {
+      return accept(JSON.parse(description));
+    } catch {
+      return undefined;
+    }
+  };
+  const all = (annotations: readonly Annotation[]): T[] =>
+    annotations.filter((a) => a.type === type).map((a) => decode(a.description)).filter((v): v is T => v !== undefined);
   return {
-    area: typeof area === 'string' ? area : '',
-    case: typeof name === 'string' ? name : '',
-    outcome,
-    ...(typeof reason === 'string' && reason !== '' ? { reason } : {}),
+    annotation: (value: T): Annotation => ({ type, description: JSON.stringify(value) }),
+    record: (test: AnnotationSink, value: T): void => {
+      test.annotations.push({ type, description: JSON.stringify(value) });
+    },
+    all,
+    /** The last one recorded: a test's own record wins over what its describe declared. */
+    last: (annotations: readonly Annotation[]): T | undefined => all(annotations).at(-1),
   };
 }
 
-/** Every well-formed `cors-case` annotation, in the order the test pushed them. */
-export function corsCases(annotations: readonly Annotation[]): CorsCase[] {
-  return annotations
-    .filter((a) => a.type === CORS_CASE)
-    .map((a) => parseCorsCase(a.description))
-    .filter((c): c is CorsCase => c !== undefined);
-}
+const engine = channel('engine', engineInfo);
+const corsCases = channel('cors-case', corsCase);
+const client = channel('client', oneOf<Client>(CLIENTS));
+const severity = channel('severity', oneOf<Severity>(SEVERITIES));
+/** The engine that ran the test (the testRecord fixture records it). */
+export const recordEngine = engine.record;
+export const readEngine = engine.last;
 
-/** "chromium 156.0.8078.73 (playwright): Playwright's chromium 156.0.8078.73", split up. */
-export interface EngineNote {
-  name: string;
-  version: string;
-  kind: string;
-  description: string;
-}
+/** What a CORS scenario observed, one per case, in the order recorded. */
+export const recordCorsCase = corsCases.record;
+export const readCorsCases = corsCases.all;
 
-const ENGINE_NOTE = /^(\S+) (.+?) \(([^()]+)\): (.*)$/s;
+/** The page's client a test drives (xhr, jquery, fetch). */
+export const clientAnnotation = client.annotation;
+export const recordClient = client.record;
+export const readClient = client.last;
 
-/** The `engine` annotation the testRecord fixture writes, if the test got that far. */
-export function engineNote(annotations: readonly Annotation[]): EngineNote | undefined {
-  const text = annotations.find((a) => a.type === ENGINE)?.description;
-  if (text === undefined) return undefined;
-  const m = ENGINE_NOTE.exec(text);
-  if (!m) return { name: text, version: '', kind: '', description: text };
-  return { name: m[1] ?? '', version: m[2] ?? '', kind: m[3] ?? '', description: m[4] ?? '' };
-}
+/** How much a failure matters (Allure's severities); "normal" when none is recorded. */
+export const severityAnnotation = severity.annotation;
+export const readSeverity = severity.last;
 
-/** The engine annotation's own text, built from the same parts (the fixture writes it). */
-export function engineAnnotation(info: { name: string; version: string; kind: string; description: string }): Annotation {
-  return { type: ENGINE, description: `${info.name} ${info.version} (${info.kind}): ${info.description}` };
+/** The engine's own message for one block, for people reading the test's report (no reporter reads it). */
+export function recordCorsBlockNote(test: AnnotationSink, block: { reason: ReasonCode; raw: string }): void {
+  test.annotations.push({ type: 'cors-block', description: `${block.reason}: ${block.raw}` });
 }

@@ -9,7 +9,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
-import { corsCases, engineNote } from './annotations.js';
+import { readCorsCases, readEngine } from './annotations.js';
 import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type Matrix, type MatrixEntry } from './cors-matrix.js';
 
 export interface CorsMatrixReporterOptions {
@@ -39,12 +39,12 @@ export function entryOf(test: TestCase): MatrixEntry {
   const annotations = result?.annotations.length ? result.annotations : test.annotations;
   const [, project = '', ...scenario] = test.titlePath();
   const error = firstLines(result?.error?.message ?? result?.errors[0]?.message);
-  const engine = engineNote(annotations);
+  const engine = readEngine(annotations);
   return {
     project: test.parent.project()?.name ?? project,
     scenario,
     outcome: test.outcome(),
-    cases: corsCases(annotations),
+    cases: readCorsCases(annotations),
     ...(error === undefined ? {} : { error }),
     ...(engine === undefined ? {} : { engine }),
   };

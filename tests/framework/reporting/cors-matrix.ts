@@ -4,7 +4,8 @@
  * plain data (see the reporter for where it comes from) and rendered as Markdown, HTML and a
  * compact terminal summary.
  */
-import type { CorsCase, EngineNote } from './annotations.js';
+import type { EngineInfo } from '../engines/engine.js';
+import type { CorsCase } from './annotations.js';
 
 export type Outcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 
@@ -17,7 +18,7 @@ export interface MatrixEntry {
   cases: readonly CorsCase[];
   /** First line of the error, when the test failed. */
   error?: string;
-  engine?: EngineNote;
+  engine?: EngineInfo;
 }
 
 export type CellState = 'readable' | 'blocked' | 'passed' | 'failed' | 'skipped';
@@ -69,7 +70,7 @@ export interface MatrixOptions {
 export const ENGINE_PROJECTS: readonly string[] = ['chromium', 'firefox', 'webkit'];
 
 function cellOf(entry: MatrixEntry): Cell {
-  const reasons = [...new Set(entry.cases.flatMap((c) => (c.reason === undefined ? [] : [c.reason])))];
+  const reasons = [...new Set(entry.cases.flatMap((c) => (c.reason === null ? [] : [c.reason])))];
   const observed = [...new Set(entry.cases.map((c) => c.outcome))];
   const flaky = entry.outcome === 'flaky';
   if (entry.outcome === 'skipped') return { state: 'skipped', reasons, observed, flaky };

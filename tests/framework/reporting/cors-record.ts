@@ -1,9 +1,6 @@
 /**
- * The reporting hook: every CORS scenario records what it observed, so a reporter can build
- * a scenario × engine grid from the annotations alone.
- *   type 'cors-case':  JSON { area, case, outcome: 'readable'|'blocked', reason }
- *                      (reason: the code the engine's message maps to; null when readable)
- *   type 'cors-block': "<reason>: <the engine's raw message>", one per block seen, when blocked
+ * What a CORS scenario observed, for the reports: its `cors-case` (annotations.ts) with the
+ * engine's block messages beside it, and the matrix's per-step record (`cors-observed.json`).
  */
 import { expect, type TestInfo } from '@playwright/test';
 import type { Exchange } from '../../../servers/okta-api/exchange-log.js';
@@ -11,21 +8,14 @@ import type { EngineMessage } from '../engines/engine.js';
 import type { ProbeRequest, ProbeResult, ProbeShown } from '../../pages/cors-probe-page.js';
 import { blockedMessage, type TestResult } from '../../pages/cors-test-page.js';
 import type { StepExpectation } from '../../scenarios/matrix-cases.js';
-import { corsBlocks, type CorsBlock, type ReasonCode } from '../cors/reason-catalog.js';
+import { corsBlocks, type CorsBlock } from '../cors/reason-catalog.js';
+import { recordCorsBlockNote, recordCorsCase, type CorsCase } from './annotations.js';
 import type { EngineName } from '../engines/engine.js';
 
-export interface ObservedCorsCase {
-  area: string;
-  case: string;
-  outcome: 'readable' | 'blocked';
-  reason: ReasonCode | null;
-}
-
-export function recordCorsCase(testInfo: TestInfo, observed: ObservedCorsCase, blocks: readonly CorsBlock[] = []): void {
-  testInfo.annotations.push({ type: 'cors-case', description: JSON.stringify(observed) });
-  for (const block of blocks) {
-    testInfo.annotations.push({ type: 'cors-block', description: `${block.reason}: ${block.raw}` });
-  }
+/** Records the case and, when blocked, the engine's message for each block beside it. */
+export function recordObservedCase(testInfo: TestInfo, observed: CorsCase, blocks: readonly CorsBlock[] = []): void {
+  recordCorsCase(testInfo, observed);
+  for (const block of blocks) recordCorsBlockNote(testInfo, block);
 }
 
 /** How long an engine's block message may trail the page's own result. */
@@ -46,7 +36,7 @@ export async function recordTestPageCase(
     await expect.poll(() => blocksOfCall().length, { timeout: MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
   }
   const blocks = blocksOfCall();
-  recordCorsCase(
+  recordObservedCase(
     testInfo,
     { area: observed.area, case: observed.case, outcome: blocked ? 'blocked' : 'readable', reason: blocked ? (blocks[0]?.reason ?? null) : null },
     blocked ? blocks : [],
