@@ -4,7 +4,8 @@
  * An engine that cannot start is an error with one line naming the fix, never a skip.
  */
 import { existsSync } from 'node:fs';
-import { chromium, firefox, webkit, type BrowserType } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { chromium, firefox, webkit, type BrowserType, type LaunchOptions } from '@playwright/test';
 import { EngineUnavailableError, type Engine, type EngineKind, type EngineName } from './engine.js';
 import { playwrightEngine } from './playwright-engine.js';
 
@@ -27,6 +28,13 @@ const SYSTEM_CHROMIUM_ARGS = [
 ];
 
 const browserTypes: Record<EngineName, BrowserType> = { chromium, firefox, webkit };
+
+const LEASH = fileURLToPath(new URL('./browser-leash.sh', import.meta.url));
+
+/** Launch options that run `executablePath` through browser-leash.sh: it dies with this worker. */
+export function leashed(executablePath: string): Pick<LaunchOptions, 'executablePath' | 'env'> {
+  return { executablePath: LEASH, env: { ...process.env, CORS_BROWSER_EXECUTABLE: executablePath } };
+}
 
 export function enginePreference(value = process.env.CORS_ENGINES): EnginePreference {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
@@ -56,7 +64,7 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
         `${name}: Playwright's ${name} is not installed; run \`npx playwright install ${name}\`, or \`${SETUP_COMMAND}\` to use the system's browsers`,
       );
     }
-    const browser = await browserTypes[name].launch();
+    const browser = await browserTypes[name].launch(leashed(browserTypes[name].executablePath()));
     return playwrightEngine(browser, {
       name,
       kind,
@@ -78,9 +86,9 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
   }
   const browser =
     name === 'chromium'
-      ? await chromium.launch({ executablePath, args: SYSTEM_CHROMIUM_ARGS })
+      ? await chromium.launch({ ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS })
       : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
-        await firefox.launch({ executablePath, channel: 'moz-firefox' });
+        await firefox.launch({ ...leashed(executablePath), channel: 'moz-firefox' });
   const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
   return playwrightEngine(browser, {
     name,
