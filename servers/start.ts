@@ -72,6 +72,11 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     ...(options.errorResponseCors ? { errorResponseCors: options.errorResponseCors } : {}),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     corsLab: options.corsLab === true,
+    // The SDK page signs in by redirect to /login/callback; signing out returns to the page.
+    oidcApp: {
+      redirectUris: [`${trustedSiteOrigin}/login/callback`, `${trustedSiteOrigin}/`],
+      postLogoutRedirectUris: [`${trustedSiteOrigin}/sdk.html`, `${trustedSiteOrigin}/`],
+    },
   });
   const website = createWebsite();
 

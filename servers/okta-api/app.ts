@@ -4,14 +4,19 @@
  */
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { authnRoutes } from './authn.js';
+import { authnRoutes, SessionTokens, SESSION_TOKEN_LIFETIME_MS } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
 import { corsLabRouter } from './cors-lab/router.js';
 import { ExchangeLog } from './exchange-log.js';
 import { OktaErrors, sendOktaError } from './okta-errors.js';
 import { requestId } from './request-id.js';
-import { SESSION_COOKIE, SessionStore } from './sessions.js';
+import { OidcAppRegistry, singlePageApp, type OidcApp, type OidcAppSettings } from './oidc/apps.js';
+import { authServers } from './oidc/auth-servers.js';
+import { GrantStore } from './oidc/grants.js';
+import { oidcRoutes } from './oidc/router.js';
+import { SESSION_COOKIE, SESSION_LIFETIME_MS, SessionStore } from './sessions.js';
+import { sessionsApi } from './sessions-api.js';
 import { signInRoutes } from './sign-in.js';
 import { trustedOriginsAdminApi, TRUSTED_ORIGINS_PATH } from './trusted-origins/admin-api.js';
 import { AdminToken } from './trusted-origins/admin-token.js';
@@ -50,6 +55,10 @@ export interface OktaApiOptions {
   corsLab?: boolean;
   /** The admin API's token (`Authorization: SSWS <token>`); random when left out. */
   adminToken?: string;
+  /** The org's single-page OIDC app: its sign-in and sign-out redirect URIs (none when left out). */
+  oidcApp?: OidcAppSettings;
+  /** The clock of codes and tokens (milliseconds since the epoch); server specs move it. */
+  now?: () => number;
 }
 
 export interface OktaApi {
@@ -59,6 +68,8 @@ export interface OktaApi {
   exchangeLog: ExchangeLog;
   account: UserAccount;
   sessions: SessionStore;
+  /** The org's single-page app: what the SDK is configured with (`clientId`, redirect URIs). */
+  oidcApp: OidcApp;
 }
 
 /**
@@ -78,16 +89,22 @@ const withoutCors: RequestHandler = (req, res, next) => {
 export function createOktaApi(options: OktaApiOptions): OktaApi {
   const errorResponseCors = options.errorResponseCors ?? 'with-cors';
   const account = options.account ?? defaultAccount('');
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(SESSION_LIFETIME_MS, options.now ?? Date.now);
   const exchangeLog = new ExchangeLog();
   const adminToken = new AdminToken(options.adminToken);
+  const now = options.now ?? Date.now;
+  const sessionTokens = new SessionTokens(SESSION_TOKEN_LIFETIME_MS, now);
+  const oidcApp = singlePageApp(options.oidcApp ?? { redirectUris: [], postLogoutRedirectUris: [] });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.use(exchangeLog.middleware, requestId, cookieParser());
   app.use(signInRoutes(sessions, account));
-  app.use(authnRoutes({ sessions, account, trustedOrigins: options.trustedOrigins }));
+  app.use(authnRoutes({ sessions, account, trustedOrigins: options.trustedOrigins, sessionTokens }));
+  app.use(sessionsApi({ sessions, account, trustedOrigins: options.trustedOrigins }));
+  const oidc = { apps: new OidcAppRegistry([oidcApp]), sessions, sessionTokens, grants: new GrantStore(now), account, now };
+  app.use(oidcRoutes(authServers(), oidc, options.trustedOrigins));
   // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
   if (options.corsLab === true) app.use(LAB_PREFIX, corsLabRouter());
 
@@ -144,5 +161,5 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   };
   app.use(onError);
 
-  return { app, adminToken: adminToken.value, exchangeLog, account, sessions };
+  return { app, adminToken: adminToken.value, exchangeLog, account, sessions, oidcApp };
 }

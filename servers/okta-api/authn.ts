@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { corsPolicy } from './cors-policy.js';
 import { OktaErrors, sendOktaError } from './okta-errors.js';
-import { SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { startSession, type SessionStore } from './sessions.js';
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 import type { UserAccount } from './users.js';
 
@@ -29,6 +29,8 @@ export interface AuthnOptions {
   trustedOrigins: TrustedOriginStore;
   /** How long a session token can be redeemed. */
   tokenLifetimeMs?: number;
+  /** The one-time token store, when another endpoint (OIDC `authorize`) redeems them too. */
+  sessionTokens?: SessionTokens;
   /** Milliseconds since the epoch; tests move it to expire tokens without waiting. */
   now?: () => number;
 }
@@ -131,7 +133,7 @@ function checkRedirect(value: unknown, store: TrustedOriginStore): Checked {
 export function authnRoutes(options: AuthnOptions): Router {
   const { sessions, account, trustedOrigins } = options;
   const now = options.now ?? Date.now;
-  const tokens = new SessionTokens(options.tokenLifetimeMs ?? SESSION_TOKEN_LIFETIME_MS, now);
+  const tokens = options.sessionTokens ?? new SessionTokens(options.tokenLifetimeMs ?? SESSION_TOKEN_LIFETIME_MS, now);
   const router = Router();
 
   // Okta supports CORS here (a sign-in form on a trusted origin calls it), decided by the same store.
@@ -204,9 +206,7 @@ export function authnRoutes(options: AuthnOptions): Router {
       errorPage(res, 401, 'The session token is invalid: unknown, expired or already used. Sign in again with POST /api/v1/authn.');
       return;
     }
-    sessions.end(req.cookies?.[SESSION_COOKIE] as string | undefined);
-    // The attributes of the sign-in page's cookie (sign-in.ts): the same session either way.
-    res.cookie(SESSION_COOKIE, sessions.create(login), { httpOnly: true, sameSite: 'lax', path: '/' });
+    startSession(req, res, sessions, login);
     res.redirect(302, redirect.value);
   });
 

@@ -4,7 +4,7 @@
  */
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { endSession, sessionIdOf, startSession, type SessionStore } from './sessions.js';
 import type { UserAccount } from './users.js';
 
 const page = (title: string, body: string): string => `<!doctype html>
@@ -47,16 +47,13 @@ export function signInRoutes(sessions: SessionStore, account: UserAccount): Rout
       res.status(401).type('html').send(signInForm('Sign in failed: unknown username or wrong password.'));
       return;
     }
-    sessions.end(req.cookies?.[SESSION_COOKIE] as string | undefined);
     account.user.lastLogin = new Date().toISOString();
-    // Lax is enough: the suite's website and API are same-site (same host, other port),
-    // and over plain http a SameSite=None cookie would need Secure.
-    res.cookie(SESSION_COOKIE, sessions.create(username), { httpOnly: true, sameSite: 'lax', path: '/' });
+    startSession(req, res, sessions, username);
     res.redirect(303, '/login/done');
   });
 
   router.get('/login/done', (req, res) => {
-    const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
+    const session = sessions.find(sessionIdOf(req));
     if (session === undefined) {
       res.redirect(303, '/login');
       return;
@@ -74,8 +71,7 @@ export function signInRoutes(sessions: SessionStore, account: UserAccount): Rout
   });
 
   const signOut = (req: Request, res: Response): void => {
-    sessions.end(req.cookies?.[SESSION_COOKIE] as string | undefined);
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
+    endSession(req, res, sessions);
     res.type('html').send(page('Signed out', '<h1 id="signed-out">Signed out</h1><p><a href="/login">Sign in again</a></p>'));
   };
   router.get('/login/signout', signOut);
