@@ -9,7 +9,9 @@ import type { EngineInfo } from '../framework/engines/engine.js';
 import {
   clientAnnotation, readClient, readCorsCases, readEngine, readSeverity, recordCorsCase, recordEngine, severityAnnotation, type Annotation,
 } from '../framework/reporting/annotations.js';
-import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type MatrixEntry } from '../framework/reporting/cors-matrix.js';
+import { buildMatrix, closingLine, type MatrixEntry } from '../framework/reporting/cors-matrix.js';
+import { renderHtml } from '../framework/reporting/cors-matrix-html.js';
+import { renderMarkdown, renderTerminal } from '../framework/reporting/cors-matrix-text.js';
 import { renderExchanges } from '../framework/reporting/exchange-report.js';
 import { blobFileName, reportMode, reporters } from '../framework/reporting/reporters.js';
 

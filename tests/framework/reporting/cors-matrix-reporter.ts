@@ -10,7 +10,9 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { readCorsCases, readEngine } from './annotations.js';
-import { buildMatrix, closingLine, renderHtml, renderMarkdown, renderTerminal, type Matrix, type MatrixEntry } from './cors-matrix.js';
+import { buildMatrix, closingLine, type Matrix, type MatrixEntry } from './cors-matrix.js';
+import { renderHtml } from './cors-matrix-html.js';
+import { renderMarkdown, renderTerminal } from './cors-matrix-text.js';
 
 export interface CorsMatrixReporterOptions {
   /** Where cors-matrix.html and cors-matrix.md go (default: ./reports). */

@@ -1,8 +1,8 @@
 /**
  * The CORS matrix at a glance: scenarios as rows, engines as columns, each cell what the engine
  * let the page do (readable / blocked, with the reason code) or that the test failed. Built from
- * plain data (see the reporter for where it comes from) and rendered as Markdown, HTML and a
- * compact terminal summary.
+ * plain data (see the reporter for where it comes from); rendered by cors-matrix-text.ts
+ * (Markdown, terminal) and cors-matrix-html.ts.
  */
 import type { EngineInfo } from '../engines/engine.js';
 import type { CorsCase } from './annotations.js';
@@ -166,193 +166,13 @@ export function enginesDiffer(row: Row, columns: readonly string[]): boolean {
   return seen.size > 1;
 }
 
-function summaryLine(matrix: Matrix): string {
+/** "51 scenarios × 3 engines, 0 failed cells". */
+export function summaryLine(matrix: Matrix): string {
   const failures = failedCells(matrix).length;
   return `${matrix.rows.length} scenario${matrix.rows.length === 1 ? '' : 's'} × ${matrix.columns.length} engine${matrix.columns.length === 1 ? '' : 's'}, ${failures} failed cell${failures === 1 ? '' : 's'}`;
 }
 
-// ---------------------------------------------------------------- Markdown (file, job summary)
-
-const MD_ICON: Record<CellState | 'not run', string> = {
-  readable: '🔓',
-  blocked: '🔒',
-  passed: '✅',
-  failed: '❌',
-  skipped: '⏭️',
-  'not run': '·',
-};
-
-const mdEscape = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
-function mdCell(cell: Cell | undefined): string {
-  const icon = MD_ICON[cell?.state ?? 'not run'];
-  const text = mdEscape(cellText(cell));
-  return cell?.state === 'failed' ? `${icon} **${text}**` : `${icon} ${text}`;
-}
-
-export function renderMarkdown(matrix: Matrix): string {
-  const lines = [`## CORS matrix: ${closingLine(matrix)}`, '', summaryLine(matrix) + '.', ''];
-  if (matrix.columns.length > 0) {
-    const header = matrix.columns.map((c) => {
-      const version = matrix.engines.get(c);
-      return version ? `${c}<br><sub>${mdEscape(version)}</sub>` : c;
-    });
-    lines.push(`| Scenario | ${header.join(' | ')} |`, `|---|${matrix.columns.map(() => '---').join('|')}|`);
-    let file: string | undefined;
-    for (const row of matrix.rows) {
-      if (row.file !== file) {
-        file = row.file;
-        lines.push(`| **${mdEscape(file)}** |${matrix.columns.map(() => ' ').join('|')}|`);
-      }
-      const differs = enginesDiffer(row, matrix.columns) ? ' ≠' : '';
-      lines.push(`| ${mdEscape(row.title)}${differs} | ${matrix.columns.map((c) => mdCell(row.cells.get(c))).join(' | ')} |`);
-    }
-    lines.push('');
-  }
-  const failures = failedCells(matrix);
-  if (failures.length > 0) {
-    lines.push('### Failures', '');
-    for (const { row, column, cell } of failures) {
-      lines.push(`- **${column}** · ${mdEscape(row.file)} › ${mdEscape(row.title)}: ${mdEscape(cell.error ?? cellText(cell))}`);
-    }
-    lines.push('');
-  }
-  for (const [project, t] of matrix.others) lines.push(`Also run: ${project}: ${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ''}.`, '');
-  if (matrix.errors > 0) lines.push(`**${matrix.errors} error${matrix.errors === 1 ? '' : 's'} outside tests**: see the run's output.`, '');
-  lines.push('🔓 readable: the page could read the response · 🔒 blocked: the engine withheld it (reason code) · ✅ passed: no CORS case recorded · ❌ failed · ⏭️ skipped · · not run · ≠ the engines observed different things');
-  return lines.join('\n') + '\n';
-}
-
-// ---------------------------------------------------------------- HTML (reports/cors-matrix.html)
-
-const html = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function htmlCell(cell: Cell | undefined): string {
-  const state = cell?.state ?? 'not-run';
-  const title = cell?.error ? ` title="${html(cell.error)}"` : '';
-  const main = cell === undefined ? 'not run' : cell.state;
-  const reasons = cell && cell.reasons.length > 0 ? `<span class="reason">${cell.reasons.map(html).join('<br>')}</span>` : '';
-  const observed =
-    cell?.state === 'failed' && cell.observed.length > 0 ? `<span class="observed">observed ${html(cell.observed.join('/'))}</span>` : '';
-  const flaky = cell?.flaky ? '<span class="flaky">flaky</span>' : '';
-  return `<td class="cell ${state}"${title}><span class="state">${main}</span>${observed}${reasons}${flaky}</td>`;
-}
-
-export function renderHtml(matrix: Matrix, generatedAt: Date = new Date()): string {
-  const failures = failedCells(matrix);
-  const head = matrix.columns
-    .map((c) => `<th scope="col">${html(c)}${matrix.engines.get(c) ? `<small>${html(matrix.engines.get(c) ?? '')}</small>` : ''}</th>`)
-    .join('');
-  const body: string[] = [];
-  let file: string | undefined;
-  for (const row of matrix.rows) {
-    if (row.file !== file) {
-      file = row.file;
-      body.push(`<tr class="group"><th colspan="${matrix.columns.length + 1}" scope="rowgroup">${html(file)}</th></tr>`);
-    }
-    const badge = enginesDiffer(row, matrix.columns) ? '<span class="differs" title="the engines did not all observe the same">engines differ</span>' : '';
-    body.push(`<tr><th scope="row">${html(row.title)}${badge}</th>${matrix.columns.map((c) => htmlCell(row.cells.get(c))).join('')}</tr>`);
-  }
-  const countsRow = `<tr class="counts"><th scope="row">failed cells</th>${matrix.columns
-    .map((c) => `<td>${columnCounts(matrix, c).failed}</td>`)
-    .join('')}</tr>`;
-  const failureList =
-    failures.length === 0
-      ? ''
-      : `<h2>Failures (${failures.length})</h2><ol class="failures">${failures
-          .map(({ row, column, cell }) => `<li><b>${html(column)}</b> · ${html(row.file)} › ${html(row.title)}<pre>${html(cell.error ?? cellText(cell))}</pre></li>`)
-          .join('')}</ol>`;
-  const others = [...matrix.others]
-    .map(([p, t]) => `<p class="others">Also run: <b>${html(p)}</b>: ${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ''}.</p>`)
-    .join('');
-  const errors = matrix.errors > 0 ? `<p class="errors">${matrix.errors} error(s) outside tests: see the run's output.</p>` : '';
-  const status = matrix.totals.failed + matrix.errors > 0 ? 'bad' : 'good';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CORS matrix: ${html(closingLine(matrix))}</title>
-<style>
-  :root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
-  body { margin: 24px; }
-  h1 { font-size: 22px; margin: 0 0 4px; }
-  .summary { font-size: 15px; margin: 0 0 16px; }
-  .summary b.good { color: #1a7f37; } .summary b.bad { color: #cf222e; }
-  table { border-collapse: collapse; font-size: 13px; }
-  th, td { border: 1px solid #d0d7de; padding: 6px 10px; vertical-align: middle; }
-  thead th { position: sticky; top: 0; background: #f6f8fa; text-align: center; min-width: 150px; }
-  thead th small { display: block; font-weight: normal; color: #57606a; }
-  tbody th[scope=row] { text-align: left; font-weight: normal; max-width: 560px; }
-  tr.group th { background: #eaeef2; text-align: left; font-family: ui-monospace, monospace; }
-  .cell { text-align: center; }
-  .cell .state { font-weight: 600; display: block; }
-  .cell .reason, .cell .observed, .cell .flaky { display: block; font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
-  .differs { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 8px; background: #ddf4ff; color: #0969da; font-size: 11px; }
-  .readable { background: #dafbe1; } .readable .state { color: #1a7f37; }
-  .blocked { background: #fff1e5; } .blocked .state { color: #9a6700; }
-  .passed { background: #eef6ee; } .passed .state { color: #1a7f37; }
-  .failed { background: #ffebe9; } .failed .state { color: #cf222e; }
-  .skipped, .not-run { background: #f6f8fa; color: #8c959f; }
-  .flaky { color: #8250df; }
-  tr.counts td { text-align: center; font-weight: 600; }
-  .legend { margin-top: 12px; font-size: 13px; color: #57606a; }
-  .legend span { display: inline-block; padding: 1px 8px; margin-right: 6px; border: 1px solid #d0d7de; }
-  .failures pre { white-space: pre-wrap; margin: 4px 0 10px; font-size: 12px; }
-</style>
-</head>
-<body>
-<h1>CORS matrix</h1>
-<p class="summary"><b class="${status}">${html(closingLine(matrix))}</b> · ${html(summaryLine(matrix))} · generated ${html(generatedAt.toISOString())}</p>
-<table>
-<thead><tr><th scope="col">Scenario</th>${head}</tr></thead>
-<tbody>
-${body.join('\n')}
-${countsRow}
-</tbody>
-</table>
-<p class="legend"><span class="readable">readable</span>the page could read the response
-<span class="blocked">blocked</span>the engine withheld it (reason code below)
-<span class="passed">passed</span>no CORS case recorded
-<span class="failed">failed</span>the test failed (hover for the error)
-<span class="skipped">skipped</span><span class="not-run">not run</span>
-<span class="differs">engines differ</span>the engines observed different outcomes or reasons</p>
-${failureList}
-${others}
-${errors}
-</body>
-</html>
-`;
-}
-
-// ---------------------------------------------------------------- terminal (end of the run)
-
-const clip = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
-
-/** A few lines: per-engine counts, then each failed cell on one line. */
-export function renderTerminal(matrix: Matrix, where?: string): string {
-  const lines = [`CORS matrix: ${summaryLine(matrix)}${where ? ` → ${where}` : ''}`];
-  if (matrix.columns.length > 0) {
-    const width = Math.max(10, ...matrix.columns.map((c) => c.length + 2));
-    const states: (CellState | 'not run')[] = [...CELL_STATES, 'not run'];
-    const counts = matrix.columns.map((c) => columnCounts(matrix, c));
-    lines.push(`  ${''.padEnd(10)}${matrix.columns.map((c) => c.padStart(width)).join('')}`);
-    for (const state of states) {
-      if (state !== 'failed' && counts.every((c) => c[state] === 0)) continue;
-      lines.push(`  ${state.padEnd(10)}${counts.map((c) => String(c[state]).padStart(width)).join('')}`);
-    }
-  }
-  const failures = failedCells(matrix);
-  if (failures.length > 0) {
-    lines.push('  failed:');
-    for (const { row, column, cell } of failures) {
-      lines.push(`    ${column.padEnd(9)} ${clip(`${row.file} › ${row.title}`, 100)}  ${clip(cell.error ?? cellText(cell), 80)}`);
-    }
-  }
-  for (const [project, t] of matrix.others) {
-    lines.push(`  ${project}: ${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ''}`);
-  }
-  if (matrix.errors > 0) lines.push(`  ${matrix.errors} error${matrix.errors === 1 ? '' : 's'} outside tests (see above)`);
-  return lines.join('\n');
+/** One project's counts in words: "12 passed, 0 failed" (", N skipped" when any were). */
+export function totalsText(t: Totals): string {
+  return `${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ''}`;
 }
