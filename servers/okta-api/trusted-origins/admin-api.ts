@@ -64,52 +64,53 @@ function answerFailure(res: Response, error: unknown): void {
   }
 }
 
+/** The JSON object body of a POST/PUT, or one clear E0000003 answer. */
+function bodyOf(req: Request, res: Response): Record<string, unknown> | undefined {
+  // Checked by type, not by req.body alone: another router may have parsed a form.
+  if (req.is('application/json') === false || req.body === undefined) {
+    OktaErrors.malformedBody(res, 'Send the trusted origin as a JSON object with Content-Type: application/json');
+    return undefined;
+  }
+  if (isRecord(req.body)) return req.body;
+  OktaErrors.malformedBody(res, 'The body must be a JSON object, not a list or a single value');
+  return undefined;
+}
+
+/** Runs `work`, answering the store's and the query's errors the way Okta does. */
+const handle =
+  (work: (req: Request, res: Response) => void) =>
+  (req: Request, res: Response): void => {
+    try {
+      work(req, res);
+    } catch (error) {
+      answerFailure(res, error);
+    }
+  };
+
+/** GET /: one page of the list, with Okta's `Link` headers (`self`, and `next` when more follow). */
+function listPage(store: TrustedOriginStore, req: Request, res: Response): void {
+  const query = parseListQuery(req.query as Record<string, unknown>);
+  const { page, more } = applyListQuery(store.list(), query);
+  const base = baseUrl(req);
+  const url = new URL(`${base}${req.originalUrl}`);
+  const links = [`<${url.href}>; rel="self"`];
+  const last = page.at(-1);
+  if (more && last !== undefined) {
+    url.searchParams.set('after', last.id);
+    links.push(`<${url.href}>; rel="next"`);
+  }
+  res.setHeader('Link', links);
+  res.json(page.map((entry) => withLinks(entry, base)));
+}
+
 export function trustedOriginsAdminApi({ store, token, actor }: AdminApiOptions): Router {
   const router = Router();
   router.use(token.guard);
   router.use(express.json({ limit: '16kb' }));
 
-  /** The JSON object body of a POST/PUT, or one clear E0000003 answer. */
-  const bodyOf = (req: Request, res: Response): Record<string, unknown> | undefined => {
-    // Checked by type, not by req.body alone: another router may have parsed a form.
-    if (req.is('application/json') === false || req.body === undefined) {
-      OktaErrors.malformedBody(res, 'Send the trusted origin as a JSON object with Content-Type: application/json');
-      return undefined;
-    }
-    if (isRecord(req.body)) return req.body;
-    OktaErrors.malformedBody(res, 'The body must be a JSON object, not a list or a single value');
-    return undefined;
-  };
-
-  /** Runs `work`, answering the store's and the query's errors the way Okta does. */
-  const handle =
-    (work: (req: Request, res: Response) => void) =>
-    (req: Request, res: Response): void => {
-      try {
-        work(req, res);
-      } catch (error) {
-        answerFailure(res, error);
-      }
-    };
-
   router
     .route('/')
-    .get(
-      handle((req, res) => {
-        const query = parseListQuery(req.query as Record<string, unknown>);
-        const { page, more } = applyListQuery(store.list(), query);
-        const base = baseUrl(req);
-        const url = new URL(`${base}${req.originalUrl}`);
-        const links = [`<${url.href}>; rel="self"`];
-        const last = page.at(-1);
-        if (more && last !== undefined) {
-          url.searchParams.set('after', last.id);
-          links.push(`<${url.href}>; rel="next"`);
-        }
-        res.setHeader('Link', links);
-        res.json(page.map((entry) => withLinks(entry, base)));
-      }),
-    )
+    .get(handle((req, res) => listPage(store, req, res)))
     .post(
       handle((req, res) => {
         const body = bodyOf(req, res);
