@@ -1,7 +1,7 @@
 /**
  * Okta's programmatic sign-in in the mock, over HTTP only (no browser): POST /api/v1/authn and
  * GET /login/sessionCookieRedirect (servers/okta-api/authn.ts), then the helpers with which
- * tests/fixtures/api-under-test.ts talks to any API under test. Runs in the `unit` project,
+ * tests/framework/okta/api-under-test-client.ts talks to any API under test. Runs in the `unit` project,
  * against servers this file starts itself (one set per worker) on real sockets.
  */
 import cookieParser from 'cookie-parser';
@@ -14,16 +14,10 @@ import { MemoryTrustedOriginStore } from '../../servers/okta-api/trusted-origins
 import { defaultAccount } from '../../servers/okta-api/users.js';
 import { HOST, listen } from '../../servers/listen.js';
 import type { RunningServers } from '../../servers/start.js';
-import {
-  ApiUnderTestError,
-  authenticate,
-  checkApi,
-  readApiUnderTestEnv,
-  trustOrigin,
-  untrustOrigin,
-  type ApiTarget,
-} from '../fixtures/api-under-test.js';
-import { apiTest as test, expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
+import { apiTest as test } from '../fixtures/api-servers.js';
+import { ApiUnderTestError, readApiUnderTestEnv } from '../framework/okta/api-under-test-env.js';
+import { authenticate, checkApi, trustOrigin, untrustOrigin, type ApiTarget } from '../framework/okta/api-under-test-client.js';
+import { expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
 
 
 test.describe.configure({ mode: 'parallel' });
@@ -307,7 +301,7 @@ test.describe('GET /login/sessionCookieRedirect', () => {
   });
 });
 
-test.describe('the API under test: environment and calls (tests/fixtures/api-under-test.ts)', () => {
+test.describe('the API under test: environment and calls (tests/framework/okta/api-under-test-*.ts)', () => {
   const env = (vars: Record<string, string>): NodeJS.ProcessEnv => vars;
   const full = { CORS_API_URL: 'http://127.0.0.1:5102', CORS_API_TOKEN: 't', CORS_API_LOGIN: 'u', CORS_API_PASSWORD: 'p' };
   const problem = (vars: Record<string, string>): string => {

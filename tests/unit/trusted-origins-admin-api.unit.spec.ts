@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { startServers, type RunningServers } from '../../servers/start.js';
+import { apiTest } from '../fixtures/api-servers.js';
 import {
-  apiTest,
   expectOktaError,
   TrustedOriginsAdmin,
   type TrustedOriginBody,

@@ -3,8 +3,7 @@
  * fixture and the org's SSWS token, like an admin's script would. It remembers what it
  * created so a test can remove it again (`cleanUp`), whatever the test did in between.
  */
-import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { startServers, type RunningServers } from '../../../servers/start.js';
+import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import type { TrustedOrigin } from '../../../servers/okta-api/trusted-origins/store.js';
 
 export type TrustedOriginJson = TrustedOrigin & {
@@ -136,23 +135,3 @@ export async function expectOktaError(
   });
   return body;
 }
-
-/**
- * For the HTTP-only specs of the API: one set of servers per worker, and an admin client per
- * test that deletes what the test created.
- */
-export const apiTest = base.extend<{ admin: TrustedOriginsAdmin }, { servers: RunningServers }>({
-  servers: [
-    async ({}, use) => {
-      const servers = await startServers();
-      await use(servers);
-      await servers.close();
-    },
-    { scope: 'worker' },
-  ],
-  admin: async ({ request, servers }, use) => {
-    const admin = new TrustedOriginsAdmin(request, servers.api.url, servers.api.adminToken);
-    await use(admin);
-    await admin.cleanUp();
-  },
-});

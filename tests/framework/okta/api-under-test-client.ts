@@ -1,0 +1,202 @@
+/**
+ * What the suite says to the API under test, over HTTP as Okta documents it, so the same code
+ * runs against the mock and any other API: prove it answers and takes the token, trust the
+ * website's origin (through the one Trusted Origins admin client), sign a user in. Every
+ * failure is one ApiUnderTestError line naming the API and what to check.
+ */
+import { request, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { isRecord } from '../../../servers/util/is-record.js';
+import type { EnginePage } from '../engines/engine.js';
+import { ApiUnderTestError, ENV, type ApiUnderTestConfig } from './api-under-test-env.js';
+import { TrustedOriginsAdmin, type TrustedOriginJson } from './trusted-origins-admin-client.js';
+
+/** Where the tests go and how they get in. The password stays in here, out of reports. */
+export interface ApiTarget {
+  url: string;
+  source: ApiUnderTestConfig['source'];
+  /** How messages name the API: `CORS_API_URL http://…` or `the suite's mock API http://…`. */
+  label: string;
+  token: string;
+  login: string;
+  password: string;
+}
+
+interface Answer {
+  status: number;
+  contentType: string;
+  headers: Record<string, string>;
+  json: unknown;
+}
+
+const CALL_TIMEOUT_MS = 10_000;
+
+async function answerOf(response: APIResponse): Promise<Answer> {
+  const headers = response.headers();
+  const contentType = headers['content-type'] ?? '';
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = /json/.test(contentType) ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status(), contentType, headers, json };
+}
+
+/** One HTTP call to the API, in a request context of its own; a failure to connect becomes one line naming the API. */
+async function ask(target: ApiTarget, send: (admin: TrustedOriginsAdmin, context: APIRequestContext) => Promise<APIResponse>): Promise<Answer> {
+  const context = await request.newContext({ timeout: CALL_TIMEOUT_MS, maxRedirects: 0 });
+  try {
+    return await answerOf(await send(new TrustedOriginsAdmin(context, target.url, target.token), context));
+  } catch (error) {
+    throw new ApiUnderTestError(`${target.label}: ${connectProblem(error)}`);
+  } finally {
+    await context.dispose();
+  }
+}
+
+function connectProblem(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${CALL_TIMEOUT_MS / 1000} s; is it the API's address?`;
+  // Playwright's message carries Node's error code: "apiRequestContext.get: connect ECONNREFUSED 127.0.0.1:1".
+  const message = error instanceof Error ? error.message : String(error);
+  const code = /\b(E[A-Z_]{3,})\b/.exec(message)?.[1] ?? message.split('\n')[0];
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve its host name (${code}); is the URL right?`;
+  return `cannot connect (${code}); is the API running?`;
+}
+
+/** "401 E0000011 Invalid token provided", or the status and content type of a non-Okta answer. */
+function describeAnswer(answer: Answer): string {
+  const body = answer.json;
+  if (isRecord(body) && typeof body.errorCode === 'string') {
+    const causes = Array.isArray(body.errorCauses)
+      ? body.errorCauses.map((c) => (isRecord(c) ? String(c.errorSummary) : '')).filter((c) => c !== '')
+      : [];
+    return `${answer.status} ${body.errorCode} ${String(body.errorSummary)}${causes.length > 0 ? ` (${causes.join('; ')})` : ''}`;
+  }
+  return `${answer.status}${answer.contentType === '' ? '' : ` ${answer.contentType.split(';')[0] ?? ''}`}`;
+}
+
+const TRUSTED_ORIGINS = '/api/v1/trustedOrigins';
+const REQUIRED_SCOPES = ['CORS', 'REDIRECT'] as const;
+
+type ListedOrigin = Pick<TrustedOriginJson, 'id' | 'name' | 'origin' | 'status' | 'scopes'>;
+
+// Another API's answer is checked, not trusted.
+const isTrustedOrigin = (value: unknown): value is ListedOrigin =>
+  isRecord(value) && typeof value.id === 'string' && typeof value.origin === 'string' && Array.isArray(value.scopes);
+
+/** Proves the API answers and takes the token, before any test relies on either. */
+export async function checkApi(target: ApiTarget): Promise<void> {
+  const answer = await ask(target, (admin) => admin.listResponse({ limit: 1 }));
+  if (answer.status === 401) throw new ApiUnderTestError(`${ENV.token} was refused by ${target.url}: ${describeAnswer(answer)}`);
+  if (answer.status === 403) {
+    throw new ApiUnderTestError(`${ENV.token} may not manage Trusted Origins at ${target.url}: ${describeAnswer(answer)}; use an admin's token`);
+  }
+  if (answer.status !== 200 || !Array.isArray(answer.json)) {
+    throw new ApiUnderTestError(
+      `${target.label} does not answer like an Okta API: GET ${TRUSTED_ORIGINS} gave ${describeAnswer(answer)}`,
+    );
+  }
+}
+
+/**
+ * Makes `origin` a Trusted Origin with CORS and REDIRECT. An entry that already exists is used
+ * as it is when it has both scopes and is active, and never changed or deleted: it is not ours.
+ * Returns the id of the entry it created, to delete at the end.
+ */
+export async function trustOrigin(target: ApiTarget, origin: string): Promise<string | undefined> {
+  const listed = await ask(target, (admin) => admin.listResponse({ filter: `origin eq "${origin}"` }));
+  if (listed.status !== 200 || !Array.isArray(listed.json)) {
+    throw new ApiUnderTestError(`cannot look up ${origin} among the Trusted Origins of ${target.url}: ${describeAnswer(listed)}`);
+  }
+  const existing = listed.json.filter(isTrustedOrigin).find((entry) => entry.origin === origin);
+  if (existing !== undefined) {
+    const scopes = existing.scopes.map((s) => s.type);
+    if (existing.status === 'ACTIVE' && REQUIRED_SCOPES.every((s) => scopes.includes(s))) return undefined;
+    throw new ApiUnderTestError(
+      `${origin} is already a Trusted Origin of ${target.url} ('${existing.name}', ${existing.status}, scopes ${scopes.join('+') || 'none'}) but not an active one with CORS and REDIRECT: fix or delete it; the suite leaves entries it did not create alone`,
+    );
+  }
+  const body = { name: `cors-conformance suite ${origin}`, origin, scopes: REQUIRED_SCOPES.map((type) => ({ type })) };
+  const created = await ask(target, (admin) => admin.createResponse(body));
+  if (created.status !== 200 || !isTrustedOrigin(created.json)) {
+    throw new ApiUnderTestError(`cannot add ${origin} as a Trusted Origin of ${target.url}: ${describeAnswer(created)}`);
+  }
+  return created.json.id;
+}
+
+/** Deletes a Trusted Origin this worker created; already gone is fine. */
+export async function untrustOrigin(target: ApiTarget, id: string): Promise<void> {
+  const answer = await ask(target, (admin) => admin.deleteResponse(id));
+  if (answer.status !== 204 && answer.status !== 404) {
+    throw new ApiUnderTestError(`cannot delete the Trusted Origin ${id} this run added to ${target.url}: ${describeAnswer(answer)}`);
+  }
+}
+
+/** `_embedded.user` of a SUCCESS answer of POST /api/v1/authn. */
+export interface SignedInUser {
+  id: string;
+  profile: { login: string; firstName: string; lastName: string; locale?: string; timeZone?: string };
+}
+
+const isSignedInUser = (value: unknown): value is SignedInUser =>
+  isRecord(value) &&
+  typeof value.id === 'string' &&
+  isRecord(value.profile) &&
+  typeof value.profile.login === 'string' &&
+  typeof value.profile.firstName === 'string' &&
+  typeof value.profile.lastName === 'string';
+
+/** Okta's primary authentication: a one-time session token for the user. */
+export async function authenticate(target: ApiTarget): Promise<{ sessionToken: string; user: SignedInUser }> {
+  const answer = await ask(target, (_, context) =>
+    context.post(`${target.url}/api/v1/authn`, { headers: { Accept: 'application/json' }, data: { username: target.login, password: target.password } }),
+  );
+  const who = `sign-in as ${target.login} at ${target.url}`;
+  if (answer.status === 401) throw new ApiUnderTestError(`${who} failed: ${describeAnswer(answer)}; check ${ENV.login} and ${ENV.password}`);
+  const body = answer.json;
+  if (answer.status !== 200 || !isRecord(body)) throw new ApiUnderTestError(`${who} failed: ${describeAnswer(answer)}`);
+  if (body.status !== 'SUCCESS') {
+    throw new ApiUnderTestError(
+      `${who} stopped at status ${String(body.status)}: the suite needs a user who signs in with a password alone (no MFA, no expired password)`,
+    );
+  }
+  const user = isRecord(body._embedded) ? body._embedded.user : undefined;
+  if (typeof body.sessionToken !== 'string' || body.sessionToken === '' || !isSignedInUser(user)) {
+    throw new ApiUnderTestError(`${who}: the SUCCESS answer has no sessionToken or no _embedded.user with a profile`);
+  }
+  return { sessionToken: body.sessionToken, user };
+}
+
+/**
+ * Turns the session token into the API's own session cookie in the browser: the page goes to
+ * the API's sessionCookieRedirect, which sets the cookie and redirects to `redirectUrl`.
+ */
+export async function redeemInBrowser(page: EnginePage, target: ApiTarget, sessionToken: string, redirectUrl: string): Promise<void> {
+  const path = '/login/sessionCookieRedirect';
+  await page.goto(`${target.url}${path}?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(redirectUrl)}`);
+  const at = await page.evaluate<{ href: string; text: string }>(
+    `({ href: location.href, text: document.body ? document.body.innerText : '' })`,
+  );
+  if (at.href !== redirectUrl) {
+    // Never the token (it is in the URL): where the browser is, and what the page says.
+    const where = at.href.startsWith(`${target.url}${path}`) ? `${target.url}${path}` : at.href.split('?')[0];
+    const said = at.text.replace(/\s+/g, ' ').trim().slice(0, 300);
+    throw new ApiUnderTestError(`${target.url}${path} did not lead to ${redirectUrl}: the browser shows ${where}${said === '' ? '' : `: ${said}`}`);
+  }
+}
+
+/** How the API answers a cookie-less GET /api/v1/users/me from `origin`: its status and CORS headers. */
+export async function usersMeWithoutSession(
+  target: ApiTarget,
+  origin: string,
+): Promise<{ status: number; allowOrigin: string | null; allowCredentials: string | null }> {
+  const answer = await ask(target, (_, context) =>
+    context.get(`${target.url}/api/v1/users/me`, { headers: { Accept: 'application/json', Origin: origin } }),
+  );
+  return {
+    status: answer.status,
+    allowOrigin: answer.headers['access-control-allow-origin'] ?? null,
+    allowCredentials: answer.headers['access-control-allow-credentials'] ?? null,
+  };
+}
