@@ -11,7 +11,7 @@ import { CODE_LIFETIME_MS } from '../../servers/okta-api/oidc/grants.js';
 import { MemoryTrustedOriginStore } from '../../servers/okta-api/trusted-origins/store.js';
 import { listen } from '../../servers/listen.js';
 import type { RunningServers } from '../../servers/start.js';
-import { apiTest as test } from '../framework/okta/trusted-origins-admin-client.js';
+import { apiTest as test } from '../fixtures/api-servers.js';
 import {
   authorizeUrl, expectOAuthError, getAuthorize, ISSUER_PATH, pkcePair, postForm, returned, sessionCookie, sessionToken, tokensFor, type Org,
 } from './oidc-http.js';

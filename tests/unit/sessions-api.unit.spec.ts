@@ -4,7 +4,7 @@
  */
 import { expect } from '@playwright/test';
 import type { RunningServers } from '../../servers/start.js';
-import { apiTest as test } from '../framework/okta/trusted-origins-admin-client.js';
+import { apiTest as test } from '../fixtures/api-servers.js';
 import { sessionCookie, type Org } from './oidc-http.js';
 
 test.describe.configure({ mode: 'parallel' });
