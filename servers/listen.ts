@@ -1,5 +1,6 @@
 /** Listening on real sockets, on ports from get-port unless a port is asked for. */
-import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import getPort from 'get-port';
@@ -12,11 +13,19 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, port?: number): Promise<Listening> {
+export interface ListenOptions {
+  /** Serve HTTPS with this key and certificate chain (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
+  /** The host name the URL carries (it must resolve to HOST where it is used); HOST by default. */
+  urlHost?: string;
+}
+
+export async function listen(app: Express, port?: number, options: ListenOptions = {}): Promise<Listening> {
   const chosen = port ?? (await getPort({ host: HOST }));
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(chosen, HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s: Server = options.tls ? createHttpsServer(options.tls, app) : createHttpServer(app);
     s.once('error', reject);
+    s.listen(chosen, HOST, () => resolve(s));
   }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(
       error.code === 'EADDRINUSE'
@@ -28,7 +37,7 @@ export async function listen(app: Express, port?: number): Promise<Listening> {
   server.keepAliveTimeout = 1000;
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://${HOST}:${actual}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.urlHost ?? HOST}:${actual}`,
     port: actual,
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,7 +6,9 @@ import { createOktaApi, type ErrorResponseCors, type OktaApi } from './okta-api/
 import { FileTrustedOriginStore, importTrustedOriginsFile } from './okta-api/trusted-origins/file-store.js';
 import { MemoryTrustedOriginStore } from './okta-api/trusted-origins/store.js';
 import { createWebsite } from './website/app.js';
-import { HOST, listen, type Listening } from './listen.js';
+import { HOST, listen, type ListenOptions, type Listening } from './listen.js';
+import { localTls } from './topology/tls.js';
+import { TOPOLOGIES, type Topology, type TopologyName } from './topology/topologies.js';
 import getPort from 'get-port';
 
 export interface ServerPorts {
@@ -17,6 +19,8 @@ export interface ServerPorts {
 
 export interface StartOptions {
   ports?: ServerPorts;
+  /** Where the org and the websites live (servers/topology/topologies.ts); 'same-site' by default. */
+  topology?: TopologyName;
   errorResponseCors?: ErrorResponseCors;
   /** Serve the CORS lab (the matrix's misconfiguration lab); off by default. */
   corsLab?: boolean;
@@ -29,6 +33,7 @@ export interface StartOptions {
 }
 
 export interface RunningServers {
+  topology: Topology;
   /** `api.adminToken` is what admin calls send as `Authorization: SSWS <token>`. */
   api: OktaApi & { url: string };
   /** The website on an origin the API trusts for CORS. */
@@ -55,11 +60,21 @@ function openStore(options: StartOptions): MemoryTrustedOriginStore {
   return store;
 }
 
+/** How each server listens in a topology: its host name in URLs, and TLS where it is https. */
+async function listenOptions(topology: Topology): Promise<Record<keyof Topology['hosts'], ListenOptions>> {
+  const tls = topology.scheme === 'https' ? (await localTls()).server : undefined;
+  const as = (urlHost: string): ListenOptions => ({ urlHost, ...(tls ? { tls } : {}) });
+  const { org, trustedSite, untrustedSite } = topology.hosts;
+  return { org: as(org), trustedSite: as(trustedSite), untrustedSite: as(untrustedSite) };
+}
+
 export async function startServers(options: StartOptions = {}): Promise<RunningServers> {
   const ports = options.ports ?? {};
+  const topology = TOPOLOGIES[options.topology ?? 'same-site'];
+  const listening = await listenOptions(topology);
   // The trusted origin must be known before the API starts, so pick its port first.
   const trustedSitePort = ports.trustedSite ?? (await getPort({ host: HOST }));
-  const trustedSiteOrigin = `http://${HOST}:${trustedSitePort}`;
+  const trustedSiteOrigin = `${topology.scheme}://${topology.hosts.trustedSite}:${trustedSitePort}`;
   const trustedOrigins = openStore(options);
   // Named after its origin: a kept file may already hold the site on another port.
   trustedOrigins.addIfAbsent({
@@ -87,20 +102,21 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     await Promise.all(started.map((s) => s.close()));
   };
   try {
-    const apiListening = await listen(api.app, ports.api);
+    const apiListening = await listen(api.app, ports.api, listening.org);
     started.push(apiListening);
-    const trusted = await listen(website, trustedSitePort);
+    const trusted = await listen(website, trustedSitePort, listening.trustedSite);
     started.push(trusted);
-    const untrusted = await listen(website, ports.untrustedSite);
+    const untrusted = await listen(website, ports.untrustedSite, listening.untrustedSite);
     started.push(untrusted);
     return {
+      topology,
       api: { ...api, url: apiListening.url },
       trustedSiteUrl: trusted.url,
       untrustedSiteUrl: untrusted.url,
       trustedOrigins,
       openSite: async () => {
         if (closed) throw new Error('openSite: the servers are closed');
-        const site = await listen(website);
+        const site = await listen(website, undefined, listening.trustedSite);
         started.push(site);
         return site.url;
       },

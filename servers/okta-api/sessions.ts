@@ -4,7 +4,7 @@
  * Every way in sets the same cookie through `startSession`, so its attributes live here once.
  */
 import { randomBytes } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'sid';
 /** Okta's default maximum idle time of a session (a policy setting in a real org). */
@@ -59,20 +59,28 @@ export class SessionStore {
 /** The session id the request's cookie names (not checked: see `SessionStore.find`). */
 export const sessionIdOf = (req: Request): string | undefined => req.cookies?.[SESSION_COOKIE] as string | undefined;
 
-// Lax is enough: the suite's website and API are same-site (same host, other port),
-// and over plain http a SameSite=None cookie would need Secure.
-const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/' } as const;
+/**
+ * The session cookie's attributes. Over HTTPS as Okta sets `sid`: `Secure; SameSite=None;
+ * HttpOnly` (Okta's 2019 release notes moved its session cookies to SameSite=None ahead of
+ * Chrome's Lax-by-default, and Chrome requires Secure with None), so a cross-site CORS call
+ * carries it wherever the engine's third-party-cookie policy lets it. Over plain http (the
+ * same-site topology) None would need Secure, which http cannot set: Lax, enough there since
+ * the website and the API are one site.
+ */
+export function sessionCookieOptions(req: Request): CookieOptions {
+  return req.secure ? { httpOnly: true, secure: true, sameSite: 'none', path: '/' } : { httpOnly: true, sameSite: 'lax', path: '/' };
+}
 
 /** Ends the request's session, if any, and starts a new one for `login` (sets the cookie). */
 export function startSession(req: Request, res: Response, sessions: SessionStore, login: string): string {
   sessions.end(sessionIdOf(req));
   const id = sessions.create(login);
-  res.cookie(SESSION_COOKIE, id, COOKIE_OPTIONS);
+  res.cookie(SESSION_COOKIE, id, sessionCookieOptions(req));
   return id;
 }
 
 /** Ends the request's session, if any, and clears the cookie. */
 export function endSession(req: Request, res: Response, sessions: SessionStore): void {
   sessions.end(sessionIdOf(req));
-  res.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
+  res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
 }
