@@ -6,6 +6,8 @@
  * the page object in `tests/pages/cors-test-page.ts`, which only uses this interface.
  */
 
+import type { SiteAccess } from './site-access.js';
+
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
 /** Whose build of the engine runs: Playwright's downloaded browser, or the system's package. */
@@ -18,6 +20,8 @@ export interface EngineInfo {
   version: string;
   /** One line for reports: what runs and how it is driven. */
   description: string;
+  /** Its third-party-cookie policy and how the topologies' names and CA reach it (./site-access.ts); absent when they cannot. */
+  siteAccess?: SiteAccess;
 }
 
 /** Something the engine reported while a page ran: console output, an uncaught error, a failed request. */

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, firefox, webkit, type BrowserType, type LaunchOptions } from '@playwright/test';
 import { EngineUnavailableError, type Engine, type EngineKind, type EngineName } from './engine.js';
 import { playwrightEngine } from './playwright-engine.js';
+import { cookiePolicyFor } from './cookie-policy.js';
+import { launchWithSiteAccess, withWebKitGtkSiteAccess } from './site-access.js';
 
 export type EnginePreference = 'auto' | EngineKind;
 
@@ -58,24 +60,21 @@ export function resolveEngineKind(name: EngineName, preference: EnginePreference
 
 export async function launchEngine(name: EngineName, preference: EnginePreference = enginePreference()): Promise<Engine> {
   const kind = resolveEngineKind(name, preference);
+  const policy = cookiePolicyFor(name);
   if (kind === 'playwright') {
     if (!playwrightBrowserInstalled(name)) {
       throw new EngineUnavailableError(
         `${name}: Playwright's ${name} is not installed; run \`npx playwright install ${name}\`, or \`${SETUP_COMMAND}\` to use the system's browsers`,
       );
     }
-    const browser = await browserTypes[name].launch(leashed(browserTypes[name].executablePath()));
-    return playwrightEngine(browser, {
-      name,
-      kind,
-      version: browser.version(),
-      description: `Playwright's ${name} ${browser.version()}`,
-    });
+    const { browser, contextOptions, siteAccess } = await launchWithSiteAccess(name, leashed(browserTypes[name].executablePath()), policy);
+    const info = { name, kind, version: browser.version(), description: `Playwright's ${name} ${browser.version()}` };
+    return playwrightEngine(browser, { ...info, ...(siteAccess ? { siteAccess } : {}) }, contextOptions);
   }
   if (name === 'webkit') {
     // Loaded only when needed: the inspector client is of no use to the other engines.
     const { launchWebKitGtk } = await import('./webkitgtk/index.js');
-    return launchWebKitGtk();
+    return withWebKitGtkSiteAccess(policy, (extraArgs) => launchWebKitGtk({ extraArgs }));
   }
 
   const executablePath = SYSTEM_BROWSERS[name];
@@ -84,16 +83,18 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
       `${name}: no browser found (neither Playwright's ${name} nor ${executablePath}); run \`${SETUP_COMMAND}\``,
     );
   }
-  const browser =
-    name === 'chromium'
-      ? await chromium.launch({ ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS })
-      : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
-        await firefox.launch({ ...leashed(executablePath), channel: 'moz-firefox' });
-  const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
-  return playwrightEngine(browser, {
+  const { browser, contextOptions, siteAccess } = await launchWithSiteAccess(
     name,
-    kind,
-    version: browser.version(),
-    description: `${label} ${browser.version()} (${executablePath})`,
-  });
+    name === 'chromium'
+      ? { ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS }
+      : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
+        { ...leashed(executablePath), channel: 'moz-firefox' },
+    policy,
+  );
+  const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
+  return playwrightEngine(
+    browser,
+    { name, kind, version: browser.version(), description: `${label} ${browser.version()} (${executablePath})`, ...(siteAccess ? { siteAccess } : {}) },
+    contextOptions,
+  );
 }

@@ -2,7 +2,7 @@
  * Engines Playwright drives itself: its own Chromium/Firefox/WebKit builds, Debian's
  * Chromium (same CDP path) and Debian's Firefox ESR (WebDriver BiDi, channel 'moz-firefox').
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 
 class PlaywrightEnginePage implements EnginePage {
@@ -68,12 +68,12 @@ function normaliseLevel(type: string): string {
   return type === 'warn' ? 'warning' : type.toLowerCase();
 }
 
-export function playwrightEngine(browser: Browser, info: EngineInfo): Engine {
+export function playwrightEngine(browser: Browser, info: EngineInfo, contextOptions: BrowserContextOptions = {}): Engine {
   return {
     info,
     // A new context per page: its own cookie jar and storage, so tests never share a session.
     newPage: async () => {
-      const context = await browser.newContext();
+      const context = await browser.newContext(contextOptions);
       const page = await context.newPage();
       return new PlaywrightEnginePage(context, page);
     },

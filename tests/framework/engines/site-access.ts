@@ -11,11 +11,12 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
+import { chromium, firefox, webkit, type Browser, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
 import { startNameProxy } from '../../../servers/topology/name-proxy.js';
 import { localTls } from '../../../servers/topology/tls.js';
 import { NAMES_ADDRESS, SUITE_HOST_NAMES } from '../../../servers/topology/topologies.js';
 import type { CookiePolicy } from './cookie-policy.js';
+import type { Engine, EngineName } from './engine.js';
 
 /** Recorded on the engine: which policy runs, and how names and TLS were arranged. */
 export interface SiteAccess {
@@ -54,7 +55,8 @@ export async function launchChromiumWithPolicy(options: LaunchOptions, policy: C
     const context = await chromium.launchPersistentContext(profile, { ...options, args });
     const browser = context.browser();
     if (browser === null) throw new Error('chromium: a persistent context without a browser');
-    browser.on('disconnected', () => void rm(profile, { recursive: true, force: true }));
+    // Chromium may still be writing into it as it goes: retry, and never fail the worker over it.
+    browser.on('disconnected', () => void rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => undefined));
     return browser;
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
@@ -114,5 +116,50 @@ export async function webKitGtkSiteArgs(policy: CookiePolicy): Promise<{ args: s
       tls: 'certificate errors ignored browser-wide (--ignore-tls-errors: MiniBrowser has nothing narrower)',
     },
     close: () => proxy.close(),
+  };
+}
+
+// ---------------------------------------------------------------- launching with it
+
+/**
+ * Launches a browser Playwright drives, told the names, the CA and the cookie policy. Playwright's
+ * own WebKit gets none of it (it has no cookie-policy switch the suite could verify): its info
+ * carries no siteAccess, and the topology fixture refuses it in one line.
+ */
+export async function launchWithSiteAccess(
+  name: EngineName,
+  options: LaunchOptions,
+  policy: CookiePolicy,
+): Promise<{ browser: Browser; contextOptions: BrowserContextOptions; siteAccess?: SiteAccess }> {
+  if (name === 'chromium') {
+    return { browser: await launchChromiumWithPolicy(options, policy), contextOptions: {}, siteAccess: chromiumSiteAccess(policy) };
+  }
+  if (name === 'firefox') {
+    const browser = await firefox.launch({ ...options, firefoxUserPrefs: { ...options.firefoxUserPrefs, ...firefoxSitePrefs(policy) } });
+    return { browser, contextOptions: FIREFOX_CONTEXT_OPTIONS, siteAccess: firefoxSiteAccess(policy) };
+  }
+  return { browser: await webkit.launch(options), contextOptions: {} };
+}
+
+/** A WebKitGTK engine launched with the site switches; its name proxy closes with it. */
+export async function withWebKitGtkSiteAccess(policy: CookiePolicy, launch: (extraArgs: string[]) => Promise<Engine>): Promise<Engine> {
+  const site = await webKitGtkSiteArgs(policy);
+  let engine: Engine;
+  try {
+    engine = await launch(site.args);
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+  return {
+    info: { ...engine.info, siteAccess: site.access },
+    newPage: () => engine.newPage(),
+    close: async () => {
+      try {
+        await engine.close();
+      } finally {
+        await site.close();
+      }
+    },
   };
 }

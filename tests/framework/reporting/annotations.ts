@@ -8,6 +8,8 @@
 import { isRecord } from '../../../servers/util/is-record.js';
 import { REASON_CODES, type ReasonCode } from '../cors/reason-catalog.js';
 import type { EngineInfo } from '../engines/engine.js';
+import { COOKIE_POLICIES, type CookiePolicy } from '../engines/cookie-policy.js';
+import { TOPOLOGY_NAMES, type TopologyName } from '../../../servers/topology/topologies.js';
 import { CLIENTS, type Client } from '../../pages/cors-test-page.js';
 
 export interface Annotation {
@@ -29,8 +31,21 @@ export interface CorsCase {
   /** The case within the area. */
   case: string;
   outcome: CorsOutcome;
-  /** The engine's reason code when blocked, else null. */
-  reason: ReasonCode | null;
+  /** The engine's reason code when blocked; a cookie reason when readable but the session stayed home; else null. */
+  reason: ReasonCode | CookieReason | null;
+  /** Whether the org's session cookie went with the call, where the scenario signed in. */
+  cookie?: CookieWent;
+}
+
+/** A readable call that carried no session because the engine withheld the org's cookie. */
+export const COOKIE_REASONS = ['third-party-cookie-withheld'] as const;
+export type CookieReason = (typeof COOKIE_REASONS)[number];
+export type CookieWent = 'sent' | 'withheld';
+
+/** Where a test ran (servers/topology/) and the engine's third-party-cookie policy (null: none set). */
+export interface SiteNote {
+  topology: TopologyName;
+  cookiePolicy: CookiePolicy | null;
 }
 
 export const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'] as const;
@@ -53,10 +68,22 @@ function engineInfo(value: unknown): EngineInfo | undefined {
 function corsCase(value: unknown): CorsCase | undefined {
   if (!isRecord(value)) return undefined;
   const outcome = oneOf<CorsOutcome>(['readable', 'blocked'])(value['outcome']);
-  const reason = value['reason'] === null ? null : oneOf(REASON_CODES)(value['reason']);
+  const reason = value['reason'] === null ? null : oneOf<ReasonCode | CookieReason>([...REASON_CODES, ...COOKIE_REASONS])(value['reason']);
+  const cookie = oneOf<CookieWent>(['sent', 'withheld'])(value['cookie']);
   const { area, case: name } = value;
   if (outcome === undefined || reason === undefined || typeof area !== 'string' || typeof name !== 'string') return undefined;
-  return { area, case: name, outcome, reason };
+  return { area, case: name, outcome, reason, ...(cookie === undefined ? {} : { cookie }) };
+}
+
+const POLICIES: readonly CookiePolicy[] = Object.values(COOKIE_POLICIES).flatMap((p) => Object.values(p));
+
+function siteNote(value: unknown): SiteNote | undefined {
+  if (!isRecord(value)) return undefined;
+  const topology = oneOf<TopologyName>(TOPOLOGY_NAMES)(value['topology']);
+  const policy = value['cookiePolicy'];
+  const cookiePolicy = policy === null ? null : POLICIES.find((p) => isRecord(policy) && p.id === policy['id']);
+  if (topology === undefined || cookiePolicy === undefined) return undefined;
+  return { topology, cookiePolicy };
 }
 
 /** One kind of fact: its annotation type and the check that keeps a malformed one out of reports. */
@@ -86,6 +113,7 @@ const engine = channel('engine', engineInfo);
 const corsCases = channel('cors-case', corsCase);
 const client = channel('client', oneOf<Client>(CLIENTS));
 const severity = channel('severity', oneOf<Severity>(SEVERITIES));
+const site = channel('site', siteNote);
 /** The engine that ran the test (the testRecord fixture records it). */
 export const recordEngine = engine.record;
 export const readEngine = engine.last;
@@ -93,6 +121,10 @@ export const readEngine = engine.last;
 /** What a CORS scenario observed, one per case, in the order recorded. */
 export const recordCorsCase = corsCases.record;
 export const readCorsCases = corsCases.all;
+
+/** The test's topology and the engine's cookie policy (the testRecord fixture records it on every test). */
+export const recordSite = site.record;
+export const readSite = site.last;
 
 /** The page's client a test drives (xhr, jquery, fetch). */
 export const clientAnnotation = client.annotation;

@@ -9,7 +9,7 @@ import type { ProbeRequest, ProbeResult, ProbeShown } from '../../pages/cors-pro
 import { blockedMessage, type TestResult } from '../../pages/cors-test-page.js';
 import type { StepExpectation } from '../../scenarios/matrix-cases.js';
 import { corsBlocks, type CorsBlock } from '../cors/reason-catalog.js';
-import { recordCorsBlockNote, recordCorsCase, type CorsCase } from './annotations.js';
+import { recordCorsBlockNote, recordCorsCase, type CookieReason, type CookieWent, type CorsCase } from './annotations.js';
 import type { EngineName } from '../engines/engine.js';
 
 /** Records the case and, when blocked, the engine's message for each block beside it. */
@@ -28,7 +28,16 @@ const MESSAGE_TIMEOUT_MS = 5_000;
  */
 export async function recordTestPageCase(
   testInfo: TestInfo,
-  observed: { area: string; case: string; engine: EngineName; messages: () => readonly EngineMessage[]; url: string; result: TestResult },
+  observed: {
+    area: string;
+    case: string;
+    engine: EngineName;
+    messages: () => readonly EngineMessage[];
+    url: string;
+    result: TestResult;
+    /** Whether the org's session cookie went, and why not when the engine withheld it (topology scenarios). */
+    cookie?: { went: CookieWent; reason?: CookieReason };
+  },
 ): Promise<CorsBlock[]> {
   const blocksOfCall = () => corsBlocks(observed.engine, observed.messages()).filter((b) => b.url === observed.url);
   const blocked = observed.result.outcome === 'error' && observed.result.title === blockedMessage('').title;
@@ -38,7 +47,13 @@ export async function recordTestPageCase(
   const blocks = blocksOfCall();
   recordObservedCase(
     testInfo,
-    { area: observed.area, case: observed.case, outcome: blocked ? 'blocked' : 'readable', reason: blocked ? (blocks[0]?.reason ?? null) : null },
+    {
+      area: observed.area,
+      case: observed.case,
+      outcome: blocked ? 'blocked' : 'readable',
+      reason: blocked ? (blocks[0]?.reason ?? null) : (observed.cookie?.reason ?? null),
+      ...(observed.cookie ? { cookie: observed.cookie.went } : {}),
+    },
     blocked ? blocks : [],
   );
   return blocks;

@@ -55,10 +55,10 @@ export class MiniBrowserProcess {
     return this.process.status === undefined && this.session.isConnected;
   }
 
-  static async launch(miniBrowserPath: string, display: number, timeoutMs: number): Promise<MiniBrowserProcess> {
+  static async launch(miniBrowserPath: string, display: number, timeoutMs: number, extraArgs: readonly string[] = []): Promise<MiniBrowserProcess> {
     for (let attempt = 1; ; attempt++) {
       const port = await getPort({ host: '127.0.0.1' });
-      const proc = spawnSupervised('MiniBrowser', miniBrowserPath, ['--private', 'about:blank'], { env: miniBrowserEnv(display, port) });
+      const proc = spawnSupervised('MiniBrowser', miniBrowserPath, [...extraArgs, '--private', 'about:blank'], { env: miniBrowserEnv(display, port) });
       try {
         const socketPath = await waitForInspector(proc, port, timeoutMs);
         const session = await InspectorSession.connect(`ws://127.0.0.1:${port}${socketPath}`, timeoutMs);

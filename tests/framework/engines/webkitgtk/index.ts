@@ -24,6 +24,8 @@ export interface WebKitGtkLaunchOptions {
   xvfbPath?: string;
   /** For Xvfb and MiniBrowser each to come up (default 20 s: several workers start at once). */
   startupTimeoutMs?: number;
+  /** More MiniBrowser switches (proxy, TLS, cookie policy: ../site-access.ts), kept across restarts. */
+  extraArgs?: readonly string[];
 }
 
 const MULTIARCH: Partial<Record<NodeJS.Architecture, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
@@ -35,6 +37,7 @@ const RESET_TIMEOUT_MS = 10_000;
 export async function launchWebKitGtk(options: WebKitGtkLaunchOptions = {}): Promise<Engine> {
   const miniBrowserPath = options.miniBrowserPath ?? DEFAULT_MINIBROWSER_PATH;
   const startupTimeoutMs = options.startupTimeoutMs ?? 20_000;
+  const extraArgs = options.extraArgs ?? [];
   if (!isExecutable(miniBrowserPath)) {
     throw new EngineUnavailableError(`webkit: WebKitGTK MiniBrowser not found at ${miniBrowserPath}; ${SETUP_HINT}`);
   }
@@ -47,7 +50,7 @@ export async function launchWebKitGtk(options: WebKitGtkLaunchOptions = {}): Pro
   const xvfb = await startXvfb(xvfbPath, startupTimeoutMs);
   try {
     const [browser, version] = await Promise.all([
-      MiniBrowserProcess.launch(miniBrowserPath, xvfb.display, startupTimeoutMs),
+      MiniBrowserProcess.launch(miniBrowserPath, xvfb.display, startupTimeoutMs, extraArgs),
       webKitGtkVersion(miniBrowserPath, xvfb.display),
     ]);
     return new WebKitGtkEngine(
@@ -57,7 +60,7 @@ export async function launchWebKitGtk(options: WebKitGtkLaunchOptions = {}): Pro
         version,
         description: `WebKitGTK ${version} MiniBrowser (system) via WebKit remote inspector under Xvfb`,
       },
-      { miniBrowserPath, startupTimeoutMs },
+      { miniBrowserPath, startupTimeoutMs, extraArgs },
       xvfb,
       browser,
     );
@@ -77,7 +80,7 @@ class WebKitGtkEngine implements Engine {
 
   constructor(
     readonly info: EngineInfo,
-    private readonly config: { miniBrowserPath: string; startupTimeoutMs: number },
+    private readonly config: { miniBrowserPath: string; startupTimeoutMs: number; extraArgs: readonly string[] },
     private readonly xvfb: VirtualDisplay,
     private browser: MiniBrowserProcess | undefined,
   ) {}
@@ -130,7 +133,7 @@ class WebKitGtkEngine implements Engine {
     const old = this.browser;
     this.browser = undefined;
     await old?.close();
-    this.browser = await MiniBrowserProcess.launch(this.config.miniBrowserPath, this.xvfb.display, this.config.startupTimeoutMs);
+    this.browser = await MiniBrowserProcess.launch(this.config.miniBrowserPath, this.xvfb.display, this.config.startupTimeoutMs, this.config.extraArgs);
     this.used = false;
   }
 
