@@ -1,5 +1,6 @@
 /**
- * The website origin: serves the seed's CORS test page and jQuery (from node_modules, no CDN).
+ * The website origin: serves the seed's CORS test page with jQuery, and the Okta SDK page with
+ * okta-auth-js (both from node_modules, no CDN).
  * The same app is listened on twice, as an origin the API trusts and as one it does not.
  */
 import { createRequire } from 'node:module';
@@ -8,12 +9,18 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
-const jqueryDist = path.dirname(createRequire(import.meta.url).resolve('jquery'));
+const require = createRequire(import.meta.url);
+const jqueryDist = path.dirname(require.resolve('jquery'));
+// The SDK's own browser bundle (global `OktaAuth`), as its package ships it.
+const oktaAuthDist = path.join(path.dirname(require.resolve('@okta/okta-auth-js/package.json')), 'dist');
 
 export function createWebsite(): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/vendor/jquery', express.static(jqueryDist, { index: false }));
+  app.use('/vendor/okta-auth-js', express.static(oktaAuthDist, { index: false }));
+  // The SDK page is also the OIDC app's sign-in redirect URI.
+  app.get('/login/callback', (_req, res) => res.sendFile(path.join(publicDir, 'sdk.html')));
   app.use(express.static(publicDir, { index: 'index.html' }));
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found. The CORS test page is at /\n');
