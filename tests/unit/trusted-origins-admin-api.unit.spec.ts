@@ -257,7 +257,7 @@ test.describe('the list', () => {
     });
   }
 
-  for (const filter of ['name = "x"', 'color eq "red"', 'name eq x', 'name eq "x', '(name eq "x"', 'name eq "x" xor', '']) {
+  for (const filter of ['name = "x"', 'color eq "red"', 'name eq x', 'name eq 5', 'name ne "x"', 'not (name eq "x")', 'name pr', 'name eq "x', '(name eq "x"', 'name eq "x" xor', '']) {
     test(`filter=${JSON.stringify(filter)}: 400 E0000031`, async ({ admin }) => {
       await expectOktaError(await admin.listResponse({ filter }), 400, 'E0000031', 'Invalid search criteria.', [/^filter: /]);
     });

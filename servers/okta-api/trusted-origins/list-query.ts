@@ -1,9 +1,10 @@
 /**
  * The list operation's query, as Okta takes it: `q` (prefix of name or origin), `filter`
- * (SCIM-like: `name eq "x"`, `origin eq "…"`, `status eq "ACTIVE"`, `type eq "CORS"`,
+ * (SCIM: `name eq "x"`, `origin eq "…"`, `status eq "ACTIVE"`, `type eq "CORS"`,
  * `id eq "tos…"`, joined with `and` / `or`, grouped with parentheses), `limit` (1–200,
  * default 20) and `after` (the id the previous page ended with).
  */
+import * as Scim from 'scim2-parse-filter';
 import type { TrustedOrigin } from './store.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -12,9 +13,10 @@ export const MAX_LIMIT = 200;
 const FIELDS = ['id', 'name', 'origin', 'status', 'type'] as const;
 type Field = (typeof FIELDS)[number];
 
+/** The part of SCIM's filter language Okta takes here: `eq` on a quoted value, `and`, `or`. */
 type Filter =
   | { kind: 'eq'; field: Field; value: string }
-  | { kind: 'and' | 'or'; left: Filter; right: Filter };
+  | { kind: 'and' | 'or'; filters: Filter[] };
 
 /** A query parameter Okta would refuse: which one and why. */
 export class ListQueryError extends Error {
@@ -28,92 +30,37 @@ export class ListQueryError extends Error {
   }
 }
 
-type Token = { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: '(' | ')' };
+const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
 
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i] as string;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '(' || c === ')') {
-      tokens.push({ kind: c });
-      i++;
-    } else if (c === '"') {
-      let text = '';
-      i++;
-      while (i < source.length && source[i] !== '"') {
-        if (source[i] === '\\' && i + 1 < source.length) i++;
-        text += source[i];
-        i++;
-      }
-      if (i >= source.length) throw new ListQueryError('filter', 'A quoted value is not closed');
-      i++;
-      tokens.push({ kind: 'string', text });
-    } else {
-      const word = /^[A-Za-z_]+/.exec(source.slice(i))?.[0];
-      if (word === undefined) throw new ListQueryError('filter', `Unexpected character '${c}'`);
-      tokens.push({ kind: 'word', text: word });
-      i += word.length;
-    }
+/** Narrows a SCIM expression to what this list supports, or names what it does not. */
+function supported(scim: Scim.Filter): Filter {
+  if (scim.op === 'and' || scim.op === 'or') return { kind: scim.op, filters: scim.filters.map(supported) };
+  if (!('attrPath' in scim) || !isField(scim.attrPath)) {
+    throw new ListQueryError('filter', `Expected one of ${FIELDS.join(', ')}`);
   }
-  return tokens;
+  if (scim.op !== 'eq') throw new ListQueryError('filter', `Only "eq" is supported after ${scim.attrPath}`);
+  if (typeof scim.compValue !== 'string') throw new ListQueryError('filter', `${scim.attrPath} eq needs a quoted value`);
+  return { kind: 'eq', field: scim.attrPath, value: scim.compValue };
 }
 
-/** Recursive descent: `and` binds tighter than `or`, as in SCIM. */
-export function parseFilter(source: string): Filter {
-  const tokens = tokenize(source);
-  let at = 0;
-  const peekWord = (): string | undefined => {
-    const t = tokens[at];
-    return t?.kind === 'word' ? t.text.toLowerCase() : undefined;
-  };
-  const or = (): Filter => {
-    let left = and();
-    while (peekWord() === 'or') {
-      at++;
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
-  const and = (): Filter => {
-    let left = term();
-    while (peekWord() === 'and') {
-      at++;
-      left = { kind: 'and', left, right: term() };
-    }
-    return left;
-  };
-  const term = (): Filter => {
-    const t = tokens[at++];
-    if (t?.kind === '(') {
-      const inner = or();
-      if (tokens[at++]?.kind !== ')') throw new ListQueryError('filter', 'A parenthesis is not closed');
-      return inner;
-    }
-    const field = t?.kind === 'word' ? t.text : undefined;
-    if (field === undefined || !(FIELDS as readonly string[]).includes(field)) {
-      throw new ListQueryError('filter', `Expected one of ${FIELDS.join(', ')}`);
-    }
-    const op = tokens[at++];
-    if (op?.kind !== 'word' || op.text.toLowerCase() !== 'eq') throw new ListQueryError('filter', `Only "eq" is supported after ${field}`);
-    const value = tokens[at++];
-    if (value?.kind !== 'string') throw new ListQueryError('filter', `${field} eq needs a quoted value`);
-    return { kind: 'eq', field: field as Field, value: value.text };
-  };
-  if (tokens.length === 0) throw new ListQueryError('filter', 'The filter is empty');
-  const filter = or();
-  if (at !== tokens.length) throw new ListQueryError('filter', 'Unexpected text after the expression');
-  return filter;
+/** SCIM's grammar (RFC 7644 §3.4.2.2, `and` binding tighter than `or`) is scim2-parse-filter's. */
+function parseFilter(source: string): Filter {
+  if (source.trim() === '') throw new ListQueryError('filter', 'The filter is empty');
+  let scim: Scim.Filter;
+  try {
+    scim = Scim.parse(source);
+  } catch (error) {
+    throw new ListQueryError('filter', `Not a SCIM filter (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return supported(scim);
 }
 
-export function matchesFilter(entry: TrustedOrigin, filter: Filter): boolean {
+function matchesFilter(entry: TrustedOrigin, filter: Filter): boolean {
   switch (filter.kind) {
     case 'and':
-      return matchesFilter(entry, filter.left) && matchesFilter(entry, filter.right);
+      return filter.filters.every((f) => matchesFilter(entry, f));
     case 'or':
-      return matchesFilter(entry, filter.left) || matchesFilter(entry, filter.right);
+      return filter.filters.some((f) => matchesFilter(entry, f));
     case 'eq':
       return filter.field === 'type'
         ? entry.scopes.some((scope) => scope.type === filter.value)
