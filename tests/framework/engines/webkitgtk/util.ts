@@ -1,4 +1,5 @@
 /** Small promise helpers shared by the WebKit inspector engine. */
+import pTimeout from 'p-timeout';
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,11 +11,12 @@ export function errorMessage(error: unknown): string {
 
 /** Rejects with `message` if `promise` has not settled within `ms` (the promise itself keeps running). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string | (() => string)): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(typeof message === 'string' ? message : message())), ms);
+  return pTimeout(promise, {
+    milliseconds: ms,
+    fallback: () => {
+      throw new Error(typeof message === 'string' ? message : message());
+    },
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Polls `condition` every `intervalMs` until it returns true or `timeoutMs` has passed; returns whether it did. */
