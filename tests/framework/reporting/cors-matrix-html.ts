@@ -16,6 +16,7 @@ const STYLE = `
   tr.group th { background: #eaeef2; text-align: left; font-family: ui-monospace, monospace; }
   .cell { text-align: center; }
   .cell .state { font-weight: 600; display: block; }
+  .cell .cookie { display: block; font-size: 11px; color: #57606a; }
   .cell .reason, .cell .observed, .cell .flaky { display: block; font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
   .differs { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 8px; background: #ddf4ff; color: #0969da; font-size: 11px; }
   .readable { background: #dafbe1; } .readable .state { color: #1a7f37; }
@@ -35,7 +36,8 @@ const LEGEND = `<p class="legend"><span class="readable">readable</span>the page
 <span class="passed">passed</span>no CORS case recorded
 <span class="failed">failed</span>the test failed (hover for the error)
 <span class="skipped">skipped</span><span class="not-run">not run</span>
-<span class="differs">engines differ</span>the engines observed different outcomes or reasons</p>`;
+<span class="differs">engines differ</span>the engines observed different outcomes or reasons
+<span class="cookie">cookie sent/withheld</span>whether the org's session cookie went with the call (cookie policy under each engine)</p>`;
 
 const html = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -48,7 +50,8 @@ function htmlCell(cell: Cell | undefined): string {
   const observed =
     cell?.state === 'failed' && cell.observed.length > 0 ? `<span class="observed">observed ${html(cell.observed.join('/'))}</span>` : '';
   const flaky = cell?.flaky ? '<span class="flaky">flaky</span>' : '';
-  return `<td class="cell ${state}"${title}><span class="state">${main}</span>${observed}${reasons}${flaky}</td>`;
+  const cookie = cell?.cookie ? `<span class="cookie">cookie ${html(cell.cookie)}</span>` : '';
+  return `<td class="cell ${state}"${title}><span class="state">${main}</span>${observed}${reasons}${cookie}${flaky}</td>`;
 }
 
 function tableBody(matrix: Matrix): string {
@@ -82,7 +85,11 @@ function afterTable(matrix: Matrix): string {
 
 export function renderHtml(matrix: Matrix, generatedAt: Date = new Date()): string {
   const head = matrix.columns
-    .map((c) => `<th scope="col">${html(c)}${matrix.engines.get(c) ? `<small>${html(matrix.engines.get(c) ?? '')}</small>` : ''}</th>`)
+    .map((c) => {
+      const policy = matrix.policies.get(c);
+      const small = (text: string | undefined, title?: string) => (text ? `<small${title ? ` title="${html(title)}"` : ''}>${html(text)}</small>` : '');
+      return `<th scope="col">${html(c)}${small(matrix.engines.get(c))}${small(policy && `cookies: ${policy.split(':')[0] ?? ''}`, policy)}</th>`;
+    })
     .join('');
   const status = matrix.totals.failed + matrix.errors > 0 ? 'bad' : 'good';
   return `<!doctype html>

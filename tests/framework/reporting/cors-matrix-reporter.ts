@@ -9,7 +9,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
-import { readCorsCases, readEngine } from './annotations.js';
+import { readCorsCases, readEngine, readSite } from './annotations.js';
 import { buildMatrix, closingLine, type Matrix, type MatrixEntry } from './cors-matrix.js';
 import { renderHtml } from './cors-matrix-html.js';
 import { renderMarkdown, renderTerminal } from './cors-matrix-text.js';
@@ -42,6 +42,7 @@ export function entryOf(test: TestCase): MatrixEntry {
   const [, project = '', ...scenario] = test.titlePath();
   const error = firstLines(result?.error?.message ?? result?.errors[0]?.message);
   const engine = readEngine(annotations);
+  const site = readSite(annotations);
   return {
     project: test.parent.project()?.name ?? project,
     scenario,
@@ -49,6 +50,7 @@ export function entryOf(test: TestCase): MatrixEntry {
     cases: readCorsCases(annotations),
     ...(error === undefined ? {} : { error }),
     ...(engine === undefined ? {} : { engine }),
+    ...(site === undefined ? {} : { site }),
   };
 }
 

@@ -24,7 +24,8 @@ export function renderMarkdown(matrix: Matrix): string {
   if (matrix.columns.length > 0) {
     const header = matrix.columns.map((c) => {
       const version = matrix.engines.get(c);
-      return version ? `${c}<br><sub>${mdEscape(version)}</sub>` : c;
+      const policy = matrix.policies.get(c)?.split(':')[0];
+      return [c, version, policy && `🍪 ${policy}`].filter(Boolean).map((t, i) => (i === 0 ? t : `<sub>${mdEscape(t ?? '')}</sub>`)).join('<br>');
     });
     lines.push(`| Scenario | ${header.join(' | ')} |`, `|---|${matrix.columns.map(() => '---').join('|')}|`);
     let file: string | undefined;
@@ -38,6 +39,9 @@ export function renderMarkdown(matrix: Matrix): string {
     }
     lines.push('');
   }
+  if (matrix.policies.size > 0) {
+    lines.push(`Third-party-cookie policy in force: ${[...matrix.policies].map(([c, p]) => `**${c}** ${mdEscape(p)}`).join(' · ')}.`, '');
+  }
   const failures = failedCells(matrix);
   if (failures.length > 0) {
     lines.push('### Failures', '');
@@ -48,7 +52,7 @@ export function renderMarkdown(matrix: Matrix): string {
   }
   for (const [project, t] of matrix.others) lines.push(`Also run: ${project}: ${totalsText(t)}.`, '');
   if (matrix.errors > 0) lines.push(`**${matrix.errors} error${matrix.errors === 1 ? '' : 's'} outside tests**: see the run's output.`, '');
-  lines.push('🔓 readable: the page could read the response · 🔒 blocked: the engine withheld it (reason code) · ✅ passed: no CORS case recorded · ❌ failed · ⏭️ skipped · · not run · ≠ the engines observed different things');
+  lines.push('🔓 readable: the page could read the response · 🔒 blocked: the engine withheld it (reason code) · ✅ passed: no CORS case recorded · ❌ failed · ⏭️ skipped · · not run · ≠ the engines observed different things · cookie sent/withheld: whether the org session cookie went with the call');
   return lines.join('\n') + '\n';
 }
 

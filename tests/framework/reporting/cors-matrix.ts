@@ -5,7 +5,7 @@
  * (Markdown, terminal) and cors-matrix-html.ts.
  */
 import type { EngineInfo } from '../engines/engine.js';
-import type { CorsCase } from './annotations.js';
+import type { CorsCase, SiteNote } from './annotations.js';
 
 export type Outcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 
@@ -19,6 +19,8 @@ export interface MatrixEntry {
   /** First line of the error, when the test failed. */
   error?: string;
   engine?: EngineInfo;
+  /** The test's topology and the engine's third-party-cookie policy. */
+  site?: SiteNote;
 }
 
 export type CellState = 'readable' | 'blocked' | 'passed' | 'failed' | 'skipped';
@@ -32,6 +34,8 @@ export interface Cell {
   observed: string[];
   flaky: boolean;
   error?: string;
+  /** Whether the org's session cookie went with the call ("sent", "withheld"), where the scenario signed in. */
+  cookie?: string;
 }
 
 export interface Row {
@@ -52,6 +56,8 @@ export interface Matrix {
   columns: string[];
   /** Per column: "156.0.8078.73 (playwright)", when the tests recorded it. */
   engines: Map<string, string>;
+  /** Per column: the engine's third-party-cookie policy, e.g. "standard-etp: Enhanced Tracking Protection standard …". */
+  policies: Map<string, string>;
   rows: Row[];
   /** Counts of every test run, matrix or not (unit checks too). */
   totals: Totals;
@@ -70,6 +76,11 @@ export interface MatrixOptions {
 export const ENGINE_PROJECTS: readonly string[] = ['chromium', 'firefox', 'webkit'];
 
 function cellOf(entry: MatrixEntry): Cell {
+  const cookies = [...new Set(entry.cases.flatMap((c) => (c.cookie === undefined ? [] : [c.cookie])))];
+  return { ...cellState(entry), ...(cookies.length > 0 ? { cookie: cookies.join('/') } : {}) };
+}
+
+function cellState(entry: MatrixEntry): Cell {
   const reasons = [...new Set(entry.cases.flatMap((c) => (c.reason === null ? [] : [c.reason])))];
   const observed = [...new Set(entry.cases.map((c) => c.outcome))];
   const flaky = entry.outcome === 'flaky';
@@ -96,6 +107,7 @@ export function buildMatrix(entries: readonly MatrixEntry[], options: MatrixOpti
   const others = new Map<string, Totals>();
   const rows = new Map<string, Row>();
   const engines = new Map<string, string>();
+  const policies = new Map<string, string>();
   const seen: string[] = [];
 
   for (const entry of entries) {
@@ -110,6 +122,8 @@ export function buildMatrix(entries: readonly MatrixEntry[], options: MatrixOpti
     if (entry.engine && !engines.has(entry.project)) {
       engines.set(entry.project, [entry.engine.version, entry.engine.kind && `(${entry.engine.kind})`].filter(Boolean).join(' '));
     }
+    const policy = entry.site?.cookiePolicy;
+    if (policy && !policies.has(entry.project)) policies.set(entry.project, `${policy.id}: ${policy.label}`);
     const [file = '', ...rest] = entry.scenario;
     const title = rest.join(' › ');
     const key = `${file}\u0000${title}`;
@@ -118,7 +132,7 @@ export function buildMatrix(entries: readonly MatrixEntry[], options: MatrixOpti
     rows.set(key, row);
   }
   const columns = order.filter((c) => seen.includes(c));
-  return { columns, engines, rows: [...rows.values()], totals, others, errors: options.errors ?? 0 };
+  return { columns, engines, policies, rows: [...rows.values()], totals, others, errors: options.errors ?? 0 };
 }
 
 /** What CI greps: "N passed, N failed" and ", N skipped" when any were. Errors outside tests count as failed. */
@@ -151,7 +165,8 @@ export function cellText(cell: Cell | undefined): string {
     const observed = cell.observed.length > 0 ? ` (observed ${cell.observed.join('/')}${cell.reasons.length > 0 ? `: ${cell.reasons.join(', ')}` : ''})` : '';
     return `failed${observed}`;
   }
-  if (cell.state === 'blocked') return `blocked${reasons}${flaky}`;
+  const cookie = cell.cookie === undefined ? '' : ` · cookie ${cell.cookie}`;
+  if (cell.state === 'blocked' || cell.state === 'readable') return `${cell.state}${reasons}${cookie}${flaky}`;
   return `${cell.state}${flaky}`;
 }
 
@@ -160,7 +175,7 @@ export function enginesDiffer(row: Row, columns: readonly string[]): boolean {
   const seen = new Set(
     columns.flatMap((c) => {
       const cell = row.cells.get(c);
-      return cell && cell.observed.length > 0 ? [`${cell.observed.join('/')} ${cell.reasons.join(',')}`] : [];
+      return cell && cell.observed.length > 0 ? [`${cell.observed.join('/')} ${cell.reasons.join(',')} ${cell.cookie ?? ''}`] : [];
     }),
   );
   return seen.size > 1;
