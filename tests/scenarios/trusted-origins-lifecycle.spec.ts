@@ -12,14 +12,11 @@ import { corsBlocks } from '../framework/cors/reason-catalog.js';
 import { readClient, recordClient } from '../framework/reporting/annotations.js';
 import { blockedMessage, type Client, type CorsTestPage } from '../pages/cors-test-page.js';
 import { expect, test as base } from '../fixtures/fixtures.js';
+import { adminFixture } from '../fixtures/api-servers.js';
 import { expectOktaError, TrustedOriginsAdmin } from '../framework/okta/trusted-origins-admin-client.js';
 
 const test = base.extend<{ admin: TrustedOriginsAdmin; check: CorsCheck }>({
-  admin: async ({ request, servers }, use) => {
-    const admin = new TrustedOriginsAdmin(request, servers.api.url, servers.api.adminToken);
-    await use(admin);
-    await admin.cleanUp();
-  },
+  admin: adminFixture,
   check: async ({ corsPage, servers, engineName, account }, use, testInfo) => {
     await corsPage.signIn(servers.api.url, account.login, account.password);
     await use(new CorsCheck(corsPage, servers, engineName, testInfo));
