@@ -231,6 +231,26 @@ test.describe('Okta SDK', () => {
     expect(seen(servers, 'POST', '/api/v1/authn')).toEqual([]);
   });
 
+  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ servers, account, engineName }, testInfo) => {
+    await openSdk(sdk, servers, servers.trustedSiteUrl);
+    await signInWithSession(sdk, account);
+    await openSdk(sdk, servers, servers.untrustedSiteUrl);
+    const from = mark(servers);
+    const result = await sdk.run('session-exists');
+    const url = `${servers.api.url}/api/v1/sessions/me`;
+    await expect.poll(() => corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url).length, { timeout: 5_000 }).toBeGreaterThan(0);
+    const blocks = corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url);
+    recordSdkCase(testInfo, 'session.exists from an untrusted origin', blocks);
+
+    // The SDK turns every failure of sessions/me into "no session": only the engine says why.
+    expect(result).toEqual(ok(false));
+    expect(blocks).toContainEqual(expect.objectContaining({ reason: 'missing-allow-origin', url }));
+    const preflight = seen(servers, 'OPTIONS', '/api/v1/sessions/me', from)[0];
+    expect(preflight).toMatchObject({ origin: servers.untrustedSiteUrl, preflight: true, status: 204 });
+    expect(preflight?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+    expect(seen(servers, 'GET', '/api/v1/sessions/me', from)).toEqual([]);
+  });
+
   test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ servers, account, engineName }, testInfo) => {
     const unregistered = `${servers.trustedSiteUrl}/not-registered`;
     await openSdk(sdk, servers, servers.trustedSiteUrl, unregistered);
