@@ -78,7 +78,7 @@ console.log(`Mock Okta org (API):     ${servers.api.url}
   sign in:                ${servers.api.url}/login   (${login} / ${servers.api.account.password})
 Website, trusted origin:  ${servers.trustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
 Website, untrusted:       ${servers.untrustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}
-SDK page (okta-auth-js):  ${servers.trustedSiteUrl}/sdk.html
+SDK page (okta-auth-js):  ${servers.trustedSiteUrl}/sdk.html?org=${encodeURIComponent(servers.api.url)}&clientId=${servers.api.oidcApp.clientId}
 OIDC client id:           ${servers.api.oidcApp.clientId}   (issuer ${servers.api.url}/oauth2/default)
 Admin API token:          ${servers.api.adminToken}   (Authorization: SSWS <token>)
 Trusted Origins:          ${servers.api.url}/api/v1/trustedOrigins   (${
