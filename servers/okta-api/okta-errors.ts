@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 
-export interface OktaErrorBody {
+interface OktaErrorBody {
   errorCode: string;
   errorSummary: string;
   errorLink: string;
@@ -13,7 +13,7 @@ export interface OktaErrorBody {
   errorCauses: { errorSummary: string }[];
 }
 
-export function oktaErrorBody(errorCode: string, errorSummary: string, causes: string[] = []): OktaErrorBody {
+function oktaErrorBody(errorCode: string, errorSummary: string, causes: string[] = []): OktaErrorBody {
   return {
     errorCode,
     errorSummary,

@@ -34,7 +34,7 @@ const idOf = (req: Request): string => {
 };
 
 /** The entry as Okta answers it: with `self` and the one lifecycle link its status allows. */
-export function withLinks(entry: TrustedOrigin, base: string): TrustedOrigin & { _links: Record<string, Link> } {
+function withLinks(entry: TrustedOrigin, base: string): TrustedOrigin & { _links: Record<string, Link> } {
   const self = `${base}${TRUSTED_ORIGINS_PATH}/${entry.id}`;
   const lifecycle = entry.status === 'ACTIVE' ? 'deactivate' : 'activate';
   return {

@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { OktaErrors } from '../okta-errors.js';
 
 /** Like Okta's: "00" and 40 URL-safe characters. */
-export function newAdminToken(): string {
+function newAdminToken(): string {
   return `00${randomBytes(30).toString('base64url')}`;
 }
 

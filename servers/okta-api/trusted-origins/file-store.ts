@@ -13,7 +13,7 @@ import { TrustedOriginValidationError } from './validation.js';
 import { MemoryTrustedOriginStore, TrustedOriginStorageError, type TrustedOrigin } from './store.js';
 
 /** The entries of a trusted origins file, or an error saying what is wrong with it. */
-export function readTrustedOriginsFile(path: string): unknown[] {
+function readTrustedOriginsFile(path: string): unknown[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -46,7 +46,7 @@ export function importTrustedOriginsFile(store: MemoryTrustedOriginStore, path: 
 }
 
 /** Writes `text` to `path` so that readers see the old content or the new, never a mix. */
-export function writeFileAtomically(path: string, text: string): void {
+function writeFileAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fd = openSync(temporary, 'wx', 0o644);

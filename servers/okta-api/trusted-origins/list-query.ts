@@ -7,8 +7,8 @@
 import * as Scim from 'scim2-parse-filter';
 import type { TrustedOrigin } from './store.js';
 
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 200;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 200;
 
 const FIELDS = ['id', 'name', 'origin', 'status', 'type'] as const;
 type Field = (typeof FIELDS)[number];

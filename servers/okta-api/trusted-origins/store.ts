@@ -19,7 +19,6 @@ import {
   type TrustedOriginWrite,
 } from './validation.js';
 
-export type { TrustedOriginScopeType } from './validation.js';
 
 export type TrustedOriginStatus = 'ACTIVE' | 'INACTIVE';
 
@@ -70,7 +69,7 @@ export interface TrustedOriginSeed {
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Okta's shape: "tos" and 17 letters or digits. */
-export function newTrustedOriginId(): string {
+function newTrustedOriginId(): string {
   let id = 'tos';
   for (let i = 0; i < 17; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
   return id;

@@ -5,13 +5,13 @@
  */
 import { isRecord } from '../../util/is-record.js';
 
-export const SCOPE_TYPES = ['CORS', 'REDIRECT', 'IFRAME_EMBED'] as const;
+const SCOPE_TYPES = ['CORS', 'REDIRECT', 'IFRAME_EMBED'] as const;
 export type TrustedOriginScopeType = (typeof SCOPE_TYPES)[number];
 
-export const MAX_LENGTH = 255;
+const MAX_LENGTH = 255;
 
 /** Okta's documented schemes: HTTP, HTTPS, FTP, Ionic 2 and Capacitor. */
-export const ORIGIN_SCHEMES = ['http:', 'https:', 'ftp:', 'ionic:', 'capacitor:'] as const;
+const ORIGIN_SCHEMES = ['http:', 'https:', 'ftp:', 'ionic:', 'capacitor:'] as const;
 
 /** The fields an admin writes (POST, PUT); everything else is the server's. */
 export interface TrustedOriginWrite {
@@ -60,7 +60,7 @@ export class Causes {
 
 const BLANK = 'The field cannot be left blank';
 const TOO_LONG = `The field cannot exceed ${MAX_LENGTH} characters`;
-export const ORIGIN_NOT_VALID = 'Origin value is not valid';
+const ORIGIN_NOT_VALID = 'Origin value is not valid';
 export const ALREADY_EXISTS = 'An object with this field already exists in the current organization';
 
 /**
@@ -69,7 +69,7 @@ export const ALREADY_EXISTS = 'An object with this field already exists in the c
  * path (even a lone trailing "/"), a query, a fragment, user info, upper case and an
  * explicit default port: none of those could ever equal a browser's Origin header.
  */
-export function isSerializedOrigin(value: string): boolean {
+function isSerializedOrigin(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
   if (!(ORIGIN_SCHEMES as readonly string[]).includes(url.protocol) || url.hostname === '') return false;

@@ -22,7 +22,7 @@ export interface AnnotationSink {
   annotations: Annotation[];
 }
 
-export type CorsOutcome = 'readable' | 'blocked';
+type CorsOutcome = 'readable' | 'blocked';
 
 /** What a CORS scenario observed: the matrix's cell and the Allure categories read it. */
 export interface CorsCase {
@@ -38,7 +38,7 @@ export interface CorsCase {
 }
 
 /** A readable call that carried no session because the engine withheld the org's cookie. */
-export const COOKIE_REASONS = ['third-party-cookie-withheld'] as const;
+const COOKIE_REASONS = ['third-party-cookie-withheld'] as const;
 export type CookieReason = (typeof COOKIE_REASONS)[number];
 export type CookieWent = 'sent' | 'withheld';
 
@@ -48,8 +48,8 @@ export interface SiteNote {
   cookiePolicy: CookiePolicy | null;
 }
 
-export const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+const SEVERITIES = ['blocker', 'critical', 'normal', 'minor', 'trivial'] as const;
+type Severity = (typeof SEVERITIES)[number];
 
 const ENGINE_NAMES: readonly string[] = ['chromium', 'firefox', 'webkit'] satisfies readonly EngineInfo['name'][];
 const ENGINE_KINDS: readonly string[] = ['playwright', 'system'] satisfies readonly EngineInfo['kind'][];

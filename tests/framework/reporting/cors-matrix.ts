@@ -7,7 +7,7 @@
 import type { EngineInfo } from '../engines/engine.js';
 import type { CorsCase, SiteNote } from './annotations.js';
 
-export type Outcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
+type Outcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 
 /** One test in one project, as the reporter saw it. */
 export interface MatrixEntry {

@@ -20,7 +20,7 @@ export type ReportMode = 'run' | 'blob' | 'merge' | 'list';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-export const REPORT_PATHS = {
+const REPORT_PATHS = {
   reports: join(ROOT, 'reports'),
   html: join(ROOT, 'reports', 'playwright-html'),
   allureResults: join(ROOT, 'reports', 'allure-results'),

@@ -9,7 +9,7 @@ import type { EnginePage } from '../engines/engine.js';
  * Result panels of the suite's pages, first match wins: the probe page's box, then the CORS
  * test page's panel. Add a new page's panel here.
  */
-export const RESULT_PANELS = ['#probe-result', '#cors-test'] as const;
+const RESULT_PANELS = ['#probe-result', '#cors-test'] as const;
 
 export interface PanelShot {
   /** The selector shot, or 'viewport'. */
