@@ -6,9 +6,13 @@
  * across restarts; --trusted-origins-seed (TRUSTED_ORIGINS_SEED) only reads one at start.
  * The admin API token is random per start unless OKTA_API_TOKEN is set (an environment
  * variable only, so it never shows in the process list).
+ * --topology NAME (TOPOLOGY): same-site (default), cross-site or custom-domain (servers/topology/).
  */
 import { parseArgs } from 'node:util';
 import { startServers, type ServerPorts } from './start.js';
+import { browserHints, writeCaCertificate } from './topology/browser-hints.js';
+import { localTls } from './topology/tls.js';
+import { topologyNamed, TOPOLOGY_NAMES } from './topology/topologies.js';
 
 function fail(message: string): never {
   console.error(`serve: ${message}`);
@@ -33,6 +37,7 @@ try {
       'cors-lab': { type: 'boolean', default: false },
       'trusted-origins-file': { type: 'string' },
       'trusted-origins-seed': { type: 'string' },
+      topology: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -41,12 +46,14 @@ try {
 }
 if (args.help) {
   console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors] [--cors-lab]
-                        [--trusted-origins-file PATH | --trusted-origins-seed PATH]
+                        [--trusted-origins-file PATH | --trusted-origins-seed PATH] [--topology NAME]
   Ports default to API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT, then to free ports.
   --errors-without-cors         the API's 403 carries no CORS headers (Okta's other documented behaviour)
   --cors-lab                    also serve the matrix's CORS lab at /cors-lab (deliberately misconfigured answers)
   --trusted-origins-file PATH   keep the Trusted Origins in this JSON file across restarts (TRUSTED_ORIGINS_FILE)
   --trusted-origins-seed PATH   start with the Trusted Origins in this JSON file, never write it (TRUSTED_ORIGINS_SEED)
+  --topology NAME               ${TOPOLOGY_NAMES.join(' | ')} (TOPOLOGY; default same-site): the org and the
+                                sites under https host names on other sites or a custom domain
   The admin API token is printed; set OKTA_API_TOKEN to choose it.`);
   process.exit(0);
 }
@@ -64,8 +71,16 @@ const trustedOriginsFile = nonEmpty(args['trusted-origins-file'] ?? process.env.
 const trustedOriginsSeedFile = nonEmpty(args['trusted-origins-seed'] ?? process.env.TRUSTED_ORIGINS_SEED);
 const adminToken = nonEmpty(process.env.OKTA_API_TOKEN);
 
+let topology;
+try {
+  topology = topologyNamed(nonEmpty(args.topology ?? process.env.TOPOLOGY) ?? 'same-site');
+} catch (error) {
+  fail((error as Error).message);
+}
+
 const servers = await startServers({
   ports,
+  topology: topology.name,
   ...(args['errors-without-cors'] ? { errorResponseCors: 'without-cors' as const } : {}),
   corsLab: args['cors-lab'],
   ...(trustedOriginsFile === undefined ? {} : { trustedOriginsFile }),
@@ -87,14 +102,21 @@ Trusted Origins:          ${servers.api.url}/api/v1/trustedOrigins   (${
     : trustedOriginsSeedFile !== undefined
       ? `seeded from ${trustedOriginsSeedFile}, kept in memory`
       : 'kept in memory'
-})
-Press Ctrl-C to stop.`);
+})`);
+
+// Named topologies: the CA for a person's browser, and how to open the names.
+const tls = topology.scheme === 'https' ? await localTls() : undefined;
+const caFile = tls ? await writeCaCertificate(tls).catch((error: Error) => fail(`cannot write the CA certificate: ${error.message}`)) : undefined;
+if (tls && caFile) {
+  console.log(`\nTopology ${topology.name}: ${topology.summary}.\nCA certificate:           ${caFile.path}\n${browserHints(tls, caFile.path, `${servers.trustedSiteUrl}/?org=${encodeURIComponent(servers.api.url)}`)}`);
+}
+console.log('Press Ctrl-C to stop.');
 
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  servers.close().then(
+  Promise.all([servers.close(), caFile?.remove()]).then(
     () => {
       console.log('Stopped.');
       process.exit(0);

@@ -14,7 +14,7 @@ import type { EngineName } from '../framework/engines/engine.js';
 import { corsBlocks, NAMES_ORIGIN } from '../framework/cors/reason-catalog.js';
 import { clientAnnotation, severityAnnotation } from '../framework/reporting/annotations.js';
 import { recordTestPageCase } from '../framework/reporting/cors-record.js';
-import { blockedMessage, CLIENTS, LOGIN_HINT, type CorsTestPage, type ProfileField, type TestResult } from '../pages/cors-test-page.js';
+import { blockedMessage, CLIENTS, LOGIN_HINT, type Client, type CorsTestPage, type ProfileField, type TestResult } from '../pages/cors-test-page.js';
 import { expect, test } from '../fixtures/fixtures.js';
 import { sendsOrgCookie } from './cookie-expectations.js';
 
@@ -66,84 +66,98 @@ function profileOf(user: OktaUser): Record<ProfileField, string> {
 
 test.describe.configure({ mode: 'parallel' });
 
+/** Okta's guide, step by step: sign in on the org's page, then the trusted site's Test. */
+function allowedScenario(client: Client): void {
+  test('allowed: a signed-in user on a trusted origin sees their profile', async ({
+    corsPage, topologyServers: servers, account, engine, engineName,
+  }, testInfo) => {
+    // The org's own page, top-level: a first-party visit, as a person signs in.
+    await corsPage.signIn(servers.api.url, account.login, account.password);
+
+    const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+    const call = usersMeCall(servers);
+    await recordSeedCase(testInfo, `allowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
+
+    expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
+    expect(call?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
+    expect(call?.responseHeaders['access-control-allow-credentials']).toBe('true');
+    if (cookieExpected(engine, servers.topology.relation.trustedSite)) {
+      expect(call).toMatchObject({ origin: servers.trustedSiteUrl, cookieSent: true, status: 200 });
+      expect(result).toEqual({ outcome: 'profile', profile: profileOf(servers.api.account.user) });
+    } else {
+      // The engine withheld the org's cookie: CORS let the page read the API's 403.
+      expect(call).toMatchObject({ origin: servers.trustedSiteUrl, cookieSent: false, status: 403 });
+      expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
+    }
+  });
+}
+
+function disallowedScenario(client: Client): void {
+  test('disallowed: a signed-in user on an untrusted origin is blocked by the browser', async ({
+    corsPage, topologyServers: servers, account, engine, engineName,
+  }, testInfo) => {
+    await corsPage.signIn(servers.api.url, account.login, account.password);
+
+    const result = await corsPage.test(servers.untrustedSiteUrl, servers.api.url, client);
+    const call = usersMeCall(servers);
+    await recordSeedCase(testInfo, `disallowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
+
+    expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.untrustedSiteUrl) });
+    const url = `${servers.api.url}/api/v1/users/me`;
+    expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
+      expect.objectContaining({
+        reason: 'missing-allow-origin',
+        url,
+        ...(NAMES_ORIGIN[engineName] ? { origin: servers.untrustedSiteUrl } : {}),
+      }),
+    );
+    // The browser blocked it because the API refused: the answer had no allow-origin
+    // (a 200 when the session came along, a 403 when the engine withheld it).
+    const sent = cookieExpected(engine, servers.topology.relation.untrustedSite);
+    expect(call).toMatchObject({ origin: servers.untrustedSiteUrl, cookieSent: sent, status: sent ? 200 : 403 });
+    expect(call?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
+    expect(call?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
+  });
+}
+
+function unauthenticatedScenario(client: Client): void {
+  test('unauthenticated: a trusted origin without a session is told to sign in', async ({
+    corsPage, topologyServers: servers, engineName,
+  }, testInfo) => {
+    const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+    await recordSeedCase(testInfo, `unauthenticated (${client})`, result, engineName, corsPage, servers.api.url);
+
+    expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
+    expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
+    expect(usersMeCall(servers)).toMatchObject({ cookieSent: false, status: 403 });
+    expect(usersMeCall(servers)?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
+  });
+}
+
+/** Okta's other documented behaviour, modelled only by the same-site servers. */
+function unauthenticatedWithoutCorsScenario(client: Client): void {
+  test('unauthenticated, when the 403 carries no CORS headers: the page can only say blocked', async ({
+    corsPage, serversErrorsWithoutCors: servers, engineName,
+  }, testInfo) => {
+    const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
+    await recordSeedCase(testInfo, `unauthenticated, 403 without CORS headers (${client})`, result, engineName, corsPage, servers.api.url);
+
+    expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.trustedSiteUrl) });
+    expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
+      expect.objectContaining({ reason: 'missing-allow-origin', url: `${servers.api.url}/api/v1/users/me` }),
+    );
+  });
+}
+
 function seedScenarios(topology: TopologyName): void {
   test.use({ topology });
   for (const client of CLIENTS) {
     // Critical: these flows are what Okta's "Enabling CORS" guide promises.
     test.describe(`${client} client`, { annotation: [clientAnnotation(client), severityAnnotation('critical')] }, () => {
-      test('allowed: a signed-in user on a trusted origin sees their profile', async ({
-        corsPage, topologyServers: servers, account, engine, engineName,
-      }, testInfo) => {
-        // The org's own page, top-level: a first-party visit, as a person signs in.
-        await corsPage.signIn(servers.api.url, account.login, account.password);
-
-        const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
-        const call = usersMeCall(servers);
-        await recordSeedCase(testInfo, `allowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
-
-        expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
-        expect(call?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
-        expect(call?.responseHeaders['access-control-allow-credentials']).toBe('true');
-        if (cookieExpected(engine, servers.topology.relation.trustedSite)) {
-          expect(call).toMatchObject({ origin: servers.trustedSiteUrl, cookieSent: true, status: 200 });
-          expect(result).toEqual({ outcome: 'profile', profile: profileOf(servers.api.account.user) });
-        } else {
-          // The engine withheld the org's cookie: CORS let the page read the API's 403.
-          expect(call).toMatchObject({ origin: servers.trustedSiteUrl, cookieSent: false, status: 403 });
-          expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
-        }
-      });
-
-      test('disallowed: a signed-in user on an untrusted origin is blocked by the browser', async ({
-        corsPage, topologyServers: servers, account, engine, engineName,
-      }, testInfo) => {
-        await corsPage.signIn(servers.api.url, account.login, account.password);
-
-        const result = await corsPage.test(servers.untrustedSiteUrl, servers.api.url, client);
-        const call = usersMeCall(servers);
-        await recordSeedCase(testInfo, `disallowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
-
-        expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.untrustedSiteUrl) });
-        const url = `${servers.api.url}/api/v1/users/me`;
-        expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
-          expect.objectContaining({
-            reason: 'missing-allow-origin',
-            url,
-            ...(NAMES_ORIGIN[engineName] ? { origin: servers.untrustedSiteUrl } : {}),
-          }),
-        );
-        // The browser blocked it because the API refused: the answer had no allow-origin
-        // (a 200 when the session came along, a 403 when the engine withheld it).
-        const sent = cookieExpected(engine, servers.topology.relation.untrustedSite);
-        expect(call).toMatchObject({ origin: servers.untrustedSiteUrl, cookieSent: sent, status: sent ? 200 : 403 });
-        expect(call?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
-        expect(call?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
-      });
-
-      test('unauthenticated: a trusted origin without a session is told to sign in', async ({
-        corsPage, topologyServers: servers, engineName,
-      }, testInfo) => {
-        const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
-        await recordSeedCase(testInfo, `unauthenticated (${client})`, result, engineName, corsPage, servers.api.url);
-
-        expect(result).toEqual({ outcome: 'error', title: 'Invalid session', message: LOGIN_HINT });
-        expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
-        expect(usersMeCall(servers)).toMatchObject({ cookieSent: false, status: 403 });
-        expect(usersMeCall(servers)?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
-      });
-
-      if (topology !== 'same-site') return;
-      test('unauthenticated, when the 403 carries no CORS headers: the page can only say blocked', async ({
-        corsPage, serversErrorsWithoutCors: servers, engineName,
-      }, testInfo) => {
-        const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
-        await recordSeedCase(testInfo, `unauthenticated, 403 without CORS headers (${client})`, result, engineName, corsPage, servers.api.url);
-
-        expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.trustedSiteUrl) });
-        expect(corsBlocks(engineName, corsPage.messages())).toContainEqual(
-          expect.objectContaining({ reason: 'missing-allow-origin', url: `${servers.api.url}/api/v1/users/me` }),
-        );
-      });
+      allowedScenario(client);
+      disallowedScenario(client);
+      unauthenticatedScenario(client);
+      if (topology === 'same-site') unauthenticatedWithoutCorsScenario(client);
     });
   }
 }

@@ -26,8 +26,6 @@ const FILE_EXEMPT = [/\.spec\.ts$/, /^tests\/scenarios\/matrix-cases\.ts$/];
 const KNOWN: Record<string, string> = {
   // TODO(H12, matrix runner of small named steps): the matrix test is one function.
   'tests/scenarios/cors-matrix.spec.ts › test `${matrixCase.area}: ${matrixCase.name}`': 'H12',
-  // TODO(H10, topologies): the seed's tests per client and topology in one function.
-  'tests/scenarios/seed-scenarios.spec.ts › seedScenarios': 'H10',
   // TODO(H11, OIDC and sessions, who add routes here): the app's assembly in one function.
   'servers/okta-api/app.ts › createOktaApi': 'H11',
   // TODO(H11, sessions and the sign-in flow): authn's routes in one function.

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, firefox, webkit, type Browser, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
 import { startNameProxy } from '../../../servers/topology/name-proxy.js';
 import { localTls } from '../../../servers/topology/tls.js';
-import { NAMES_ADDRESS, SUITE_HOST_NAMES } from '../../../servers/topology/topologies.js';
+import { hostResolverRules, NAMES_ADDRESS, SUITE_HOST_NAMES } from '../../../servers/topology/topologies.js';
 import type { CookiePolicy } from './cookie-policy.js';
 import type { Engine, EngineName } from './engine.js';
 
@@ -27,13 +27,10 @@ export interface SiteAccess {
 
 // ---------------------------------------------------------------- Chromium
 
-/** "MAP acme.okta.test 127.0.0.1, MAP …": the rule `npm run serve` prints for a person, too. */
-export const chromiumHostRules = (): string => SUITE_HOST_NAMES.map((name) => `MAP ${name} ${NAMES_ADDRESS}`).join(', ');
-
 export async function chromiumSiteArgs(): Promise<string[]> {
   const { caSpkiSha256 } = await localTls();
   // Accepts certificates whose chain holds this key only: the suite's CA, nobody else's.
-  return [`--host-resolver-rules=${chromiumHostRules()}`, `--ignore-certificate-errors-spki-list=${caSpkiSha256}`];
+  return [`--host-resolver-rules=${hostResolverRules()}`, `--ignore-certificate-errors-spki-list=${caSpkiSha256}`];
 }
 
 /** The profile's Preferences for the policy: 0 allows third-party cookies, 1 blocks them. */
