@@ -35,6 +35,7 @@ try {
       'untrusted-site-port': { type: 'string' },
       'errors-without-cors': { type: 'boolean', default: false },
       'cors-lab': { type: 'boolean', default: false },
+      'rate-limit': { type: 'string' },
       'trusted-origins-file': { type: 'string' },
       'trusted-origins-seed': { type: 'string' },
       topology: { type: 'string' },
@@ -45,11 +46,12 @@ try {
   fail(`${(error as Error).message}; see npm run serve -- --help`);
 }
 if (args.help) {
-  console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors] [--cors-lab]
+  console.log(`Usage: npm run serve -- [--api-port N] [--site-port N] [--untrusted-site-port N] [--errors-without-cors] [--cors-lab] [--rate-limit N]
                         [--trusted-origins-file PATH | --trusted-origins-seed PATH] [--topology NAME]
   Ports default to API_PORT, SITE_PORT, UNTRUSTED_SITE_PORT, then to free ports.
   --errors-without-cors         the API's 403 carries no CORS headers (Okta's other documented behaviour)
   --cors-lab                    also serve the matrix's CORS lab at /cors-lab (deliberately misconfigured answers)
+  --rate-limit N                N requests a minute per API endpoint, then Okta's 429 E0000047 (RATE_LIMIT)
   --trusted-origins-file PATH   keep the Trusted Origins in this JSON file across restarts (TRUSTED_ORIGINS_FILE)
   --trusted-origins-seed PATH   start with the Trusted Origins in this JSON file, never write it (TRUSTED_ORIGINS_SEED)
   --topology NAME               ${TOPOLOGY_NAMES.join(' | ')} (TOPOLOGY; default same-site): the org and the
@@ -65,6 +67,12 @@ const untrusted = port('--untrusted-site-port', args['untrusted-site-port'] ?? p
 if (api !== undefined) ports.api = api;
 if (site !== undefined) ports.trustedSite = site;
 if (untrusted !== undefined) ports.untrustedSite = untrusted;
+
+const rateLimitText = args['rate-limit'] ?? process.env.RATE_LIMIT;
+const rateLimit = rateLimitText === undefined || rateLimitText === '' ? undefined : Number(rateLimitText);
+if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
+  fail(`--rate-limit must be a whole number of requests a minute, 1 or more, got '${rateLimitText}'`);
+}
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === '' ? undefined : value);
 const trustedOriginsFile = nonEmpty(args['trusted-origins-file'] ?? process.env.TRUSTED_ORIGINS_FILE);
@@ -83,6 +91,7 @@ const servers = await startServers({
   topology: topology.name,
   ...(args['errors-without-cors'] ? { errorResponseCors: 'without-cors' as const } : {}),
   corsLab: args['cors-lab'],
+  ...(rateLimit === undefined ? {} : { rateLimit }),
   ...(trustedOriginsFile === undefined ? {} : { trustedOriginsFile }),
   ...(trustedOriginsSeedFile === undefined ? {} : { trustedOriginsSeedFile }),
   ...(adminToken === undefined ? {} : { adminToken }),

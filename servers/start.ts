@@ -24,6 +24,8 @@ export interface StartOptions {
   errorResponseCors?: ErrorResponseCors;
   /** Serve the CORS lab (the matrix's misconfiguration lab); off by default. */
   corsLab?: boolean;
+  /** Requests a minute per API endpoint before Okta's 429 E0000047; high by default. */
+  rateLimit?: number;
   /** The admin API's token; random per start when left out. */
   adminToken?: string;
   /** A JSON list of trusted origins read once at start and never written. */
@@ -87,6 +89,7 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     ...(options.errorResponseCors ? { errorResponseCors: options.errorResponseCors } : {}),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     corsLab: options.corsLab === true,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     // The SDK page signs in by redirect to /login/callback; signing out returns to the page.
     oidcApp: {
       redirectUris: [`${trustedSiteOrigin}/login/callback`, `${trustedSiteOrigin}/`],

@@ -3,13 +3,14 @@
  * Trusted Origins store, Okta's error bodies and request ids on every response.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { authnRoutes, SessionTokens, SESSION_TOKEN_LIFETIME_MS } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
 import { corsLabRouter } from './cors-lab/router.js';
 import { ExchangeLog } from './exchange-log.js';
 import { OktaErrors, sendOktaError } from './okta-errors.js';
+import { rateLimits } from './rate-limits.js';
 import { requestId } from './request-id.js';
 import { OidcAppRegistry, singlePageApp, type OidcApp, type OidcAppSettings } from './oidc/apps.js';
 import { authServers } from './oidc/auth-servers.js';
@@ -57,6 +58,8 @@ export interface OktaApiOptions {
   adminToken?: string;
   /** The org's single-page OIDC app: its sign-in and sign-out redirect URIs (none when left out). */
   oidcApp?: OidcAppSettings;
+  /** Requests a minute per endpoint before 429 E0000047 (Okta's rate limits); high by default. */
+  rateLimit?: number;
   /** The clock of codes and tokens (milliseconds since the epoch); server specs move it. */
   now?: () => number;
 }
@@ -99,7 +102,10 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(exchangeLog.middleware, requestId, cookieParser());
+  // A refused call keeps its endpoint's CORS answer: trusted origins, except on the admin APIs.
+  const trustedCors = corsPolicy(options.trustedOrigins);
+  const corsFor = (req: Request) => (/^\/api\/v1\/(trustedOrigins|org)\b/.test(req.path) ? [] : trustedCors);
+  app.use(exchangeLog.middleware, requestId, cookieParser(), rateLimits({ limit: options.rateLimit, now, corsFor }));
   app.use(signInRoutes(sessions, account));
   app.use(authnRoutes({ sessions, account, trustedOrigins: options.trustedOrigins, sessionTokens }));
   app.use(sessionsApi({ sessions, account, trustedOrigins: options.trustedOrigins }));
@@ -112,7 +118,8 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   usersMe.use('/api/v1/users/me', ...corsPolicy(options.trustedOrigins));
   usersMe.get('/api/v1/users/me', (req, res) => {
     const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
-    if (session === undefined) {
+    // As in Okta, an API token answers for its owner: the org's user, who made it.
+    if (session === undefined && !adminToken.matches(req.headers.authorization)) {
       if (errorResponseCors === 'without-cors') stripCorsHeaders(res);
       OktaErrors.invalidSession(res);
       return;

@@ -23,10 +23,16 @@ export const OKTA_EXPOSED_HEADERS = [
 ];
 
 export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
+/**
+ * What okta-auth-js can send: `X-Device-Fingerprint` (signInWithCredentials with
+ * `sendFingerprint`) and `DPoP` (token and resource calls with `dpop: true`) besides the rest.
+ */
 export const CORS_ALLOWED_HEADERS = [
   'Accept',
   'Authorization',
   'Content-Type',
+  'DPoP',
+  'X-Device-Fingerprint',
   'X-Okta-User-Agent-Extended',
   'X-Requested-With',
 ];

@@ -15,6 +15,7 @@ import {
   TrustedOriginValidationError,
   validateStoredRecord,
   validateTrustedOriginWrite,
+  type TrustedOriginScope,
   type TrustedOriginScopeType,
   type TrustedOriginWrite,
 } from './validation.js';
@@ -27,7 +28,7 @@ export interface TrustedOrigin {
   name: string;
   origin: string;
   status: TrustedOriginStatus;
-  scopes: { type: TrustedOriginScopeType }[];
+  scopes: TrustedOriginScope[];
   created: string;
   createdBy: string;
   lastUpdated: string;
@@ -232,7 +233,10 @@ export class MemoryTrustedOriginStore implements TrustedOriginStore {
       name: write.name,
       origin: write.origin,
       status,
-      scopes: write.scopes.map((scope) => ({ type: scope.type })),
+      scopes: write.scopes.map((scope) => ({
+        type: scope.type,
+        ...(scope.allowedOktaApps === undefined ? {} : { allowedOktaApps: [...scope.allowedOktaApps] }),
+      })),
       created,
       createdBy,
       lastUpdated,

@@ -8,6 +8,16 @@ import { isRecord } from '../../util/is-record.js';
 const SCOPE_TYPES = ['CORS', 'REDIRECT', 'IFRAME_EMBED'] as const;
 export type TrustedOriginScopeType = (typeof SCOPE_TYPES)[number];
 
+/** Okta's `IframeEmbedScopeAllowedApps`: which Okta apps an IFRAME_EMBED origin may frame. */
+export const IFRAME_EMBED_APPS = ['OKTA_ENDUSER'] as const;
+export type IframeEmbedApp = (typeof IFRAME_EMBED_APPS)[number];
+
+/** One scope as Okta stores it; only IFRAME_EMBED carries `allowedOktaApps`. */
+export interface TrustedOriginScope {
+  type: TrustedOriginScopeType;
+  allowedOktaApps?: IframeEmbedApp[];
+}
+
 const MAX_LENGTH = 255;
 
 /** Okta's documented schemes: HTTP, HTTPS, FTP, Ionic 2 and Capacitor. */
@@ -17,7 +27,7 @@ const ORIGIN_SCHEMES = ['http:', 'https:', 'ftp:', 'ionic:', 'capacitor:'] as co
 export interface TrustedOriginWrite {
   name: string;
   origin: string;
-  scopes: { type: TrustedOriginScopeType }[];
+  scopes: TrustedOriginScope[];
 }
 
 /** Okta's "Api validation failed: <first field>" with one cause per problem. */
@@ -95,7 +105,21 @@ function checkText(causes: Causes, field: 'name' | 'origin', value: unknown): st
   return value;
 }
 
-function checkScopes(causes: Causes, value: unknown): { type: TrustedOriginScopeType }[] {
+/** `allowedOktaApps` of an IFRAME_EMBED scope: a list of Okta's app names, kept as given. */
+function checkAllowedApps(causes: Causes, type: TrustedOriginScopeType, value: unknown): IframeEmbedApp[] | undefined {
+  if (value === undefined) return undefined;
+  if (type !== 'IFRAME_EMBED') {
+    causes.add('scopes', `allowedOktaApps belongs to an IFRAME_EMBED scope only, not to ${type}`);
+    return undefined;
+  }
+  if (!Array.isArray(value) || !value.every((app) => (IFRAME_EMBED_APPS as readonly unknown[]).includes(app))) {
+    causes.add('scopes', `allowedOktaApps must be a list of ${IFRAME_EMBED_APPS.join(', ')}`);
+    return undefined;
+  }
+  return [...new Set(value as IframeEmbedApp[])];
+}
+
+function checkScopes(causes: Causes, value: unknown): TrustedOriginScope[] {
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
     causes.add('scopes', `${BLANK}: give at least one of ${SCOPE_TYPES.join(', ')}`);
     return [];
@@ -104,7 +128,7 @@ function checkScopes(causes: Causes, value: unknown): { type: TrustedOriginScope
     causes.add('scopes', 'The field must be a list of {"type": …} objects');
     return [];
   }
-  const scopes: { type: TrustedOriginScopeType }[] = [];
+  const scopes: TrustedOriginScope[] = [];
   for (const item of value as unknown[]) {
     const type = isRecord(item) ? item.type : undefined;
     if (typeof type !== 'string' || !(SCOPE_TYPES as readonly string[]).includes(type)) {
@@ -115,7 +139,8 @@ function checkScopes(causes: Causes, value: unknown): { type: TrustedOriginScope
       causes.add('scopes', `${type} is listed more than once`);
       continue;
     }
-    scopes.push({ type: type as TrustedOriginScopeType });
+    const apps = checkAllowedApps(causes, type as TrustedOriginScopeType, isRecord(item) ? item.allowedOktaApps : undefined);
+    scopes.push({ type: type as TrustedOriginScopeType, ...(apps === undefined ? {} : { allowedOktaApps: apps }) });
   }
   return scopes;
 }
