@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from '@playwright/test';
 import { SESSION_COOKIE } from '../../servers/okta-api/sessions.js';
+import type { RunningServers } from '../../servers/start.js';
 
 /** Where the org is and who may call it: what a spec passes around. */
 export interface Org {
@@ -14,6 +15,15 @@ export interface Org {
   login: string;
   password: string;
 }
+
+/** The worker's mock org, as an Org. */
+export const orgOf = (servers: RunningServers): Org => ({
+  api: servers.api.url,
+  site: servers.trustedSiteUrl,
+  clientId: servers.api.oidcApp.clientId,
+  login: servers.api.account.user.profile.login,
+  password: servers.api.account.password,
+});
 
 export const ISSUER_PATH = '/oauth2/default';
 

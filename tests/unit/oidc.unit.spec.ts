@@ -10,21 +10,13 @@ import { createOktaApi } from '../../servers/okta-api/app.js';
 import { CODE_LIFETIME_MS } from '../../servers/okta-api/oidc/grants.js';
 import { MemoryTrustedOriginStore } from '../../servers/okta-api/trusted-origins/store.js';
 import { listen } from '../../servers/listen.js';
-import type { RunningServers } from '../../servers/start.js';
 import { apiTest as test } from '../fixtures/api-servers.js';
 import {
-  authorizeUrl, expectOAuthError, getAuthorize, ISSUER_PATH, pkcePair, postForm, returned, sessionCookie, sessionToken, tokensFor, type Org,
+  authorizeUrl, expectOAuthError, getAuthorize, ISSUER_PATH, orgOf, pkcePair, postForm, returned, sessionCookie, sessionToken, tokensFor, type Org,
 } from './oidc-http.js';
 
 test.describe.configure({ mode: 'parallel' });
 
-const orgOf = (servers: RunningServers): Org => ({
-  api: servers.api.url,
-  site: servers.trustedSiteUrl,
-  clientId: servers.api.oidcApp.clientId,
-  login: servers.api.account.user.profile.login,
-  password: servers.api.account.password,
-});
 const callback = (org: Org): string => `${org.site}/login/callback`;
 
 test.describe('discovery and keys', () => {

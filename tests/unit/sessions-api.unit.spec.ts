@@ -5,17 +5,10 @@
 import { expect } from '@playwright/test';
 import type { RunningServers } from '../../servers/start.js';
 import { apiTest as test } from '../fixtures/api-servers.js';
-import { sessionCookie, type Org } from './oidc-http.js';
+import { orgOf, sessionCookie } from './oidc-http.js';
 
 test.describe.configure({ mode: 'parallel' });
 
-const orgOf = (servers: RunningServers): Org => ({
-  api: servers.api.url,
-  site: servers.trustedSiteUrl,
-  clientId: servers.api.oidcApp.clientId,
-  login: servers.api.account.user.profile.login,
-  password: servers.api.account.password,
-});
 
 const ME = '/api/v1/sessions/me';
 
