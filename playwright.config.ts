@@ -22,11 +22,12 @@ export default defineConfig<unknown, WorkerFixtures>({
     { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
     ...(['chromium', 'firefox', 'webkit'] as const).map((engineName) => ({
       name: engineName,
-      testMatch: 'scenarios/**/*.spec.ts',
+      // The scenarios, and the EnginePage contract every engine's driver is held to.
+      testMatch: ['scenarios/**/*.spec.ts', 'engine-contract/engine-page.spec.ts'],
       use: { engineName },
     })),
     ...(webKitGtkInUse
-      ? [{ name: 'webkitgtk-driver', testDir: './tests/engine-contract', testMatch: '*.spec.ts', timeout: 60_000 }]
+      ? [{ name: 'webkitgtk-driver', testDir: './tests/engine-contract', testMatch: 'webkitgtk-driver.spec.ts', timeout: 60_000 }]
       : []),
   ],
 });

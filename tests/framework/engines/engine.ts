@@ -32,9 +32,13 @@ export interface EngineMessage {
   text: string;
 }
 
+/** How long goto waits for the load event unless told otherwise. */
+export const GOTO_TIMEOUT_MS = 15_000;
+
+/** Errors of every EnginePage method are one line starting with the engine's name ("webkit: ..."). */
 export interface EnginePage {
-  /** Navigates and resolves once the load event fired. */
-  goto(url: string): Promise<void>;
+  /** Navigates and resolves once the load event fired; rejects on a failed load or after `timeoutMs`. */
+  goto(url: string, timeoutMs?: number): Promise<void>;
   /**
    * Evaluates a JavaScript expression in the page and returns its JSON-serialisable value.
    * If the value is a promise, resolves with what it settles to (rejections reject).
@@ -51,7 +55,10 @@ export interface EnginePage {
 
 export interface Engine {
   info: EngineInfo;
-  /** A fresh page in a fresh state: no cookies or storage from earlier pages. */
+  /**
+   * A fresh page in a fresh state: no cookies, storage, HTTP cache or preflight cache from earlier
+   * pages. Works again after the browser died (it is restarted).
+   */
   newPage(): Promise<EnginePage>;
   close(): Promise<void>;
 }

@@ -67,9 +67,13 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
         `${name}: Playwright's ${name} is not installed; run \`npx playwright install ${name}\`, or \`${SETUP_COMMAND}\` to use the system's browsers`,
       );
     }
-    const { browser, contextOptions, siteAccess } = await launchWithSiteAccess(name, leashed(browserTypes[name].executablePath()), policy);
-    const info = { name, kind, version: browser.version(), description: `Playwright's ${name} ${browser.version()}` };
-    return playwrightEngine(browser, { ...info, ...(siteAccess ? { siteAccess } : {}) }, contextOptions);
+    const options = leashed(browserTypes[name].executablePath());
+    return playwrightEngine(() => launchWithSiteAccess(name, options, policy), (version) => ({
+      name,
+      kind,
+      version,
+      description: `Playwright's ${name} ${version}`,
+    }));
   }
   if (name === 'webkit') {
     // Loaded only when needed: the inspector client is of no use to the other engines.
@@ -83,18 +87,14 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
       `${name}: no browser found (neither Playwright's ${name} nor ${executablePath}); run \`${SETUP_COMMAND}\``,
     );
   }
-  const { browser, contextOptions, siteAccess } = await launchWithSiteAccess(
-    name,
+  const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
+  const options: LaunchOptions =
     name === 'chromium'
       ? { ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS }
       : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
-        { ...leashed(executablePath), channel: 'moz-firefox' },
-    policy,
-  );
-  const label = name === 'chromium' ? 'Debian Chromium' : 'Debian Firefox ESR over WebDriver BiDi';
+        { ...leashed(executablePath), channel: 'moz-firefox' };
   return playwrightEngine(
-    browser,
-    { name, kind, version: browser.version(), description: `${label} ${browser.version()} (${executablePath})`, ...(siteAccess ? { siteAccess } : {}) },
-    contextOptions,
+    () => launchWithSiteAccess(name, options, policy),
+    (version) => ({ name, kind, version, description: `${label} ${version} (${executablePath})` }),
   );
 }

@@ -4,11 +4,14 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
 import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
+import type { SiteAccess } from './site-access.js';
+import { GOTO_TIMEOUT_MS } from './engine.js';
 
 class PlaywrightEnginePage implements EnginePage {
   private readonly collected: EngineMessage[] = [];
 
   constructor(
+    private readonly engineName: string,
     private readonly context: BrowserContext,
     private readonly page: Page,
   ) {
@@ -33,16 +36,41 @@ class PlaywrightEnginePage implements EnginePage {
     );
   }
 
-  async goto(url: string): Promise<void> {
-    await this.page.goto(url, { waitUntil: 'load' });
+  async goto(url: string, timeoutMs = GOTO_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.goto(url, { waitUntil: 'load', timeout: Math.max(deadline - Date.now(), 1) });
+        return;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'TimeoutError') {
+          throw new Error(`${this.engineName}: goto ${url} timed out after ${timeoutMs} ms waiting for the load event`);
+        }
+        // Chromium commits the error page of a failed load, or the rest of a load that timed out,
+        // after Playwright gave up on it: that late commit interrupts the next goto (up to twice measured).
+        if (attempt < 3 && /is interrupted by another navigation/.test(String(error))) continue;
+        throw this.oneLine(error, `goto ${url} failed`);
+      }
+    }
   }
 
-  evaluate<T>(expression: string): Promise<T> {
-    return this.page.evaluate(expression) as Promise<T>;
+  async evaluate<T>(expression: string): Promise<T> {
+    try {
+      return (await this.page.evaluate(expression)) as T;
+    } catch (error) {
+      throw this.oneLine(error, 'evaluate');
+    }
   }
 
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
-    await this.page.waitForFunction(expression, undefined, { timeout: timeoutMs });
+    try {
+      await this.page.waitForFunction(expression, undefined, { timeout: timeoutMs });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}`);
+      }
+      throw this.oneLine(error, 'waitForFunction');
+    }
   }
 
   messages(): EngineMessage[] {
@@ -51,16 +79,23 @@ class PlaywrightEnginePage implements EnginePage {
 
   async screenshot(selector?: string): Promise<Buffer | undefined> {
     try {
-      return selector === undefined
-        ? await this.page.screenshot()
-        : await this.page.locator(selector).screenshot({ timeout: 5_000 });
+      if (selector === undefined) return await this.page.screenshot();
+      const element = this.page.locator(selector).first();
+      // Missing now is missing: no waiting for it to appear.
+      return (await element.count()) === 0 ? undefined : await element.screenshot({ timeout: 5_000 });
     } catch {
       return undefined;
     }
   }
 
   async close(): Promise<void> {
-    await this.context.close();
+    await this.context.close().catch(() => undefined);
+  }
+
+  /** Playwright's errors span lines (call log, stack): keep the first, prefixed with engine and step. */
+  private oneLine(error: unknown, step: string): Error {
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    return new Error(`${this.engineName}: ${step}: ${first.replace(/^\w+\.\w+: /, '')}`);
   }
 }
 
@@ -68,15 +103,33 @@ function normaliseLevel(type: string): string {
   return type === 'warn' ? 'warning' : type.toLowerCase();
 }
 
-export function playwrightEngine(browser: Browser, info: EngineInfo, contextOptions: BrowserContextOptions = {}): Engine {
+/** A launched browser, the options of the contexts it opens, and what its info adds (site access). */
+export interface LaunchedBrowser {
+  browser: Browser;
+  contextOptions: BrowserContextOptions;
+  siteAccess?: SiteAccess;
+}
+
+/**
+ * `launch` starts the browser; it runs again when the browser died, so the next page works.
+ * Every page gets a new context: its own cookie jar, storage and caches.
+ */
+export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, describe: (version: string) => EngineInfo): Promise<Engine> {
+  let launched = await launch();
+  let closed = false;
+  const { siteAccess } = launched;
   return {
-    info,
-    // A new context per page: its own cookie jar and storage, so tests never share a session.
+    info: { ...describe(launched.browser.version()), ...(siteAccess ? { siteAccess } : {}) },
     newPage: async () => {
-      const context = await browser.newContext(contextOptions);
+      if (closed) throw new Error('the engine is closed');
+      if (!launched.browser.isConnected()) launched = await launch();
+      const context = await launched.browser.newContext(launched.contextOptions);
       const page = await context.newPage();
-      return new PlaywrightEnginePage(context, page);
+      return new PlaywrightEnginePage(launched.browser.browserType().name(), context, page);
     },
-    close: () => browser.close(),
+    close: async () => {
+      closed = true;
+      await launched.browser.close();
+    },
   };
 }

@@ -3,6 +3,7 @@ import getPort from 'get-port';
 import { InspectorSession } from './inspector.js';
 import { ownsListeningSocket, spawnSupervised, type SupervisedProcess } from './processes.js';
 import { delay, withTimeout } from './util.js';
+import { followWorkers } from './workers.js';
 
 export interface VirtualDisplay {
   /** The N of DISPLAY=:N, chosen by Xvfb itself (-displayfd), so parallel workers never collide. */
@@ -62,6 +63,7 @@ export class MiniBrowserProcess {
       try {
         const socketPath = await waitForInspector(proc, port, timeoutMs);
         const session = await InspectorSession.connect(`ws://127.0.0.1:${port}${socketPath}`, timeoutMs);
+        followWorkers(session);
         return new MiniBrowserProcess(proc, session, port);
       } catch (error) {
         await proc.terminate();

@@ -55,7 +55,7 @@ interface TargetInfo {
 }
 
 /** Domains every page target needs before it runs anything. */
-const PAGE_DOMAINS = ['Console.enable', 'Page.enable', 'Network.enable'] as const;
+const PAGE_DOMAINS = ['Console.enable', 'Page.enable', 'Network.enable', 'Worker.enable'] as const;
 
 /**
  * WebKitGTK relays inspector traffic over an internal loopback TCP connection inside the UI

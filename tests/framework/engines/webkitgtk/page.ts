@@ -1,10 +1,10 @@
 /** The EnginePage over MiniBrowser's single web view. */
-import type { EngineMessage, EnginePage } from '../engine.js';
+import { GOTO_TIMEOUT_MS, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
 import { evaluateTruthy, evaluateValue, navigate } from './runtime.js';
 import { delay, errorMessage } from './util.js';
+import { unwrapWorkerEvent } from './workers.js';
 
-const GOTO_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 25;
 
 /** What WebKit puts in `Console.messageAdded` params.message (the fields we use). */
@@ -14,6 +14,7 @@ interface ConsoleMessage {
   text?: string;
   url?: string;
   repeatCount?: number;
+  stackTrace?: unknown;
 }
 
 interface Rect {
@@ -41,14 +42,20 @@ export class WebKitPage implements EnginePage {
     return this.closed;
   }
 
-  async goto(url: string): Promise<void> {
+  async goto(url: string, timeoutMs = GOTO_TIMEOUT_MS): Promise<void> {
     this.assertOpen();
-    await navigate(this.session, url, GOTO_TIMEOUT_MS);
+    await navigate(this.session, url, timeoutMs);
   }
 
-  evaluate<T>(expression: string): Promise<T> {
+  async evaluate<T>(expression: string): Promise<T> {
     this.assertOpen();
-    return evaluateValue<T>(this.session, expression);
+    try {
+      return await evaluateValue<T>(this.session, expression);
+    } catch (error) {
+      // What the page threw ("TypeError: bad") gets the engine's prefix like every other error.
+      const message = errorMessage(error);
+      throw message.startsWith('webkit: ') ? error : new Error(`webkit: evaluate: ${message}`);
+    }
   }
 
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
@@ -126,7 +133,8 @@ export class WebKitPage implements EnginePage {
     if (this.closed) throw new Error('webkit: the page is closed');
   }
 
-  private onEvent(event: TargetEvent): void {
+  private onEvent(wrapped: TargetEvent): void {
+    const event = unwrapWorkerEvent(wrapped) ?? wrapped;
     if (event.method === 'Console.messageAdded') {
       const raw = event.params.message as ConsoleMessage | undefined;
       if (!raw) return;
@@ -147,11 +155,13 @@ export class WebKitPage implements EnginePage {
 
 function toEngineMessage(raw: ConsoleMessage): EngineMessage {
   const level = (raw.level ?? 'log').toLowerCase();
-  return {
-    kind: raw.source === 'network' && level === 'error' ? 'request-failed' : 'console',
-    level,
-    text: raw.text ?? '',
-  };
+  const text = raw.text ?? '';
+  // An uncaught exception is a 'javascript' error with a stack (the engine's CORS lines of that source have none);
+  // worded like Playwright's pageerror: "boom" for a plain Error, "TypeError: boom" otherwise.
+  if (raw.source === 'javascript' && level === 'error' && raw.stackTrace !== undefined) {
+    return { kind: 'page-error', level, text: text.replace(/^Error: /, '') };
+  }
+  return { kind: raw.source === 'network' && level === 'error' ? 'request-failed' : 'console', level, text };
 }
 
 /**

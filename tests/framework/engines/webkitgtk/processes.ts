@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { descendantsOf, isAlive, killIfSame } from '../process-tree.js';
 import { delimiter, join } from 'node:path';
 import { pollUntil } from './util.js';
 
@@ -131,75 +132,6 @@ let cachedSetpriv: string | undefined;
 export function setprivPath(): string {
   cachedSetpriv ??= findExecutable('setpriv', ['/usr/bin', '/bin']) ?? 'setpriv';
   return cachedSetpriv;
-}
-
-// ---- /proc helpers (Linux only, like Xvfb and WebKitGTK themselves) ----
-
-/** A pid plus its start time, so a recycled pid is never mistaken for (or killed as) ours. */
-export interface ProcessRef {
-  pid: number;
-  startTime: string;
-}
-
-interface StatFields {
-  state: string;
-  ppid: number;
-  startTime: string;
-}
-
-function readStat(pid: number): StatFields | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may itself contain spaces or parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [state, ppid] = fields;
-    const startTime = fields[19];
-    if (state === undefined || ppid === undefined || startTime === undefined) return undefined;
-    return { state, ppid: Number(ppid), startTime };
-  } catch {
-    return undefined;
-  }
-}
-
-export function processRef(pid: number): ProcessRef | undefined {
-  const stat = readStat(pid);
-  return stat && { pid, startTime: stat.startTime };
-}
-
-/** Alive = exists, is the same process, and is not a zombie waiting to be reaped. */
-export function isAlive(ref: ProcessRef): boolean {
-  const stat = readStat(ref.pid);
-  return stat !== undefined && stat.startTime === ref.startTime && stat.state !== 'Z' && stat.state !== 'X';
-}
-
-function killIfSame(ref: ProcessRef, signal: NodeJS.Signals): void {
-  if (!isAlive(ref)) return;
-  try {
-    process.kill(ref.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** All live descendants of `pid` (children, grandchildren, ...). */
-export function descendantsOf(pid: number): ProcessRef[] {
-  const childrenOf = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (!stat) continue;
-    const siblings = childrenOf.get(stat.ppid) ?? [];
-    siblings.push(Number(entry));
-    childrenOf.set(stat.ppid, siblings);
-  }
-  const result: ProcessRef[] = [];
-  const queue = [...(childrenOf.get(pid) ?? [])];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    const ref = processRef(next);
-    if (ref) result.push(ref);
-    queue.push(...(childrenOf.get(next) ?? []));
-  }
-  return result;
 }
 
 /**

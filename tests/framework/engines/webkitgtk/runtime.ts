@@ -23,16 +23,15 @@ const OBJECT_GROUP = 'cors-engine';
 
 /**
  * Second step for object results, run on the object itself. Mirrors Playwright's
- * page.evaluate(string): a function is called, a thenable awaited (callFunctionOn's
- * awaitPromise), and the outcome returned by value, or just its truthiness for polling.
+ * page.evaluate(string): a thenable is awaited (callFunctionOn's awaitPromise), and the outcome
+ * returned by value (a function is not called: it comes back undefined), or just its truthiness.
  */
 const SETTLE_VALUE = `function () {
-  const value = typeof this === 'function' ? this() : this;
-  return value && typeof value.then === 'function' ? Promise.resolve(value) : value;
+  if (typeof this === 'function') return undefined;
+  return typeof this.then === 'function' ? Promise.resolve(this) : this;
 }`;
 const SETTLE_TRUTHY = `function () {
-  const value = typeof this === 'function' ? this() : this;
-  return value && typeof value.then === 'function' ? Promise.resolve(value).then((v) => !!v) : !!value;
+  return typeof this.then === 'function' ? Promise.resolve(this).then((v) => !!v) : true;
 }`;
 
 /** Evaluates `expression` in the current document; resolves with its JSON value (promises awaited). */
