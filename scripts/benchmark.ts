@@ -1,89 +1,148 @@
 /**
- * `npm run bench [-- <playwright test args>]`: runs the suite once and reports what the
- * guide's speed, memory and leak targets are judged on: wall time, test counts, the peak
- * memory of the whole process tree, and any browser/Xvfb process left behind afterwards.
- * Measured here, never asserted inside a test.
+ * `npm run bench [-- --engines=chromium,webkit] [-- <playwright test args for the suite runs>]`
+ *
+ * Per engine, in one sitting: the warm floor (one page per worker, a navigation and one XHR per
+ * test), the fresh floor (a fresh isolated page per test, same work), both with as many tests as
+ * the engine's scenarios and 2 workers (scripts/bench/), and the suite's own scenarios for that
+ * engine project, with the ratios; wall time includes start-up. Plus, per run, test counts
+ * (flaky ones too, e.g. with --repeat-each=5), the peak memory of the whole process tree and any
+ * browser/Xvfb process left behind. Figures are printed here, never asserted in tests.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { browserProcesses, descendantsIn, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
 
-interface ProcInfo {
-  pid: number;
-  ppid: number;
-  rssKb: number;
-  command: string;
+type EngineName = 'chromium' | 'firefox' | 'webkit';
+
+interface Stats {
+  expected: number;
+  unexpected: number;
+  flaky: number;
+  skipped: number;
 }
 
-function processes(): ProcInfo[] {
-  const list: ProcInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      list.push({ pid: Number(entry), ppid, rssKb, command });
-    } catch {
-      // The process ended while we looked.
+interface RunResult {
+  label: string;
+  seconds: number;
+  exitCode: number;
+  stats: Stats | undefined;
+  peakMiB: number;
+  peakProcesses: number;
+  leftovers: ProcessInfo[];
+}
+
+const FLOOR_CONFIG = 'scripts/bench/floor.config.ts';
+const FLOOR_WORKERS = '2';
+
+function parseArgs(argv: string[]): { engines: EngineName[]; suiteArgs: string[] } {
+  let engines: EngineName[] = ['chromium', 'firefox', 'webkit'];
+  const suiteArgs: string[] = [];
+  for (const arg of argv) {
+    const match = /^--engines=(.+)$/.exec(arg);
+    if (!match) {
+      suiteArgs.push(arg);
+      continue;
     }
+    const names = (match[1] ?? '').split(',');
+    const unknown = names.filter((name) => !['chromium', 'firefox', 'webkit'].includes(name));
+    if (unknown.length > 0) throw new Error(`bench: unknown engine(s) ${unknown.join(', ')}; use chromium, firefox, webkit`);
+    engines = names as EngineName[];
   }
-  return list;
+  return { engines, suiteArgs };
 }
 
-function tree(root: number, all: ProcInfo[]): ProcInfo[] {
-  const byParent = new Map<number, ProcInfo[]>();
-  for (const p of all) byParent.set(p.ppid, [...(byParent.get(p.ppid) ?? []), p]);
-  const result: ProcInfo[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift() as number;
-    for (const child of byParent.get(pid) ?? []) {
-      result.push(child);
-      queue.push(child.pid);
-    }
+/** Runs `playwright test` with the JSON reporter and watches its process tree until it ends. */
+async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const before = new Set(browserProcesses().map((proc) => `${proc.pid}/${proc.startTime}`));
+  const started = performance.now();
+  const child = spawn('npx', ['playwright', 'test', '--reporter=json', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  let json = '';
+  child.stdout.on('data', (chunk: Buffer) => (json += chunk.toString()));
+  let peakKb = 0;
+  let peakProcesses = 0;
+  const sampler = setInterval(() => {
+    const tree = descendantsIn(child.pid ?? -1, processTable());
+    peakKb = Math.max(peakKb, tree.reduce((sum, proc) => sum + proc.rssKb, 0));
+    peakProcesses = Math.max(peakProcesses, tree.length);
+  }, 250);
+  const exitCode: number = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  // Give exiting browsers a moment to be reaped before calling them left behind.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const leftovers = browserProcesses().filter((proc) => !before.has(`${proc.pid}/${proc.startTime}`));
+  return { label, seconds, exitCode, stats: readStats(json), peakMiB: peakKb / 1024, peakProcesses, leftovers };
+}
+
+function readStats(json: string): Stats | undefined {
+  try {
+    return (JSON.parse(json) as { stats: Stats }).stats;
+  } catch {
+    console.error(`bench: the JSON report could not be read; the run printed:\n${json.slice(0, 2000)}`);
+    return undefined;
   }
-  return result;
 }
 
-const SUITE_PROCESS = /MiniBrowser|WebKitWebProcess|WebKitNetworkProcess|Xvfb|chromium|chrome|firefox/;
-const before = new Set(processes().filter((p) => SUITE_PROCESS.test(p.command)).map((p) => p.pid));
-
-const args = ['playwright', 'test', '--reporter=json', ...process.argv.slice(2)];
-const started = performance.now();
-const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
-let json = '';
-child.stdout.on('data', (chunk: Buffer) => (json += chunk.toString()));
-
-let peakKb = 0;
-let peakProcesses = 0;
-const sampler = setInterval(() => {
-  const all = tree(child.pid ?? -1, processes());
-  peakKb = Math.max(peakKb, all.reduce((sum, p) => sum + p.rssKb, 0));
-  peakProcesses = Math.max(peakProcesses, all.length);
-}, 250);
-
-const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-clearInterval(sampler);
-const seconds = (performance.now() - started) / 1000;
-
-interface JsonReport {
-  stats: { expected: number; unexpected: number; flaky: number; skipped: number; duration: number };
+/** How many scenario tests the engine's project has (the floors run as many). */
+async function scenarioCount(engine: EngineName, suiteArgs: string[]): Promise<number> {
+  const child = spawn('npx', ['playwright', 'test', '--list', `--project=${engine}`, 'tests/scenarios', ...suiteArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  const total = Number(/Total: (\d+) tests?/.exec(text)?.[1]);
+  if (!Number.isInteger(total)) throw new Error(`bench: could not list ${engine}'s scenarios:\n${text.slice(-1000)}`);
+  return total;
 }
-let stats: JsonReport['stats'] | undefined;
-try {
-  stats = (JSON.parse(json) as JsonReport).stats;
-} catch {
-  console.error('bench: the JSON report could not be read; the run printed:\n' + json.slice(0, 2000));
-}
-const leftovers = processes().filter((p) => SUITE_PROCESS.test(p.command) && !before.has(p.pid));
 
-console.log(`wall time:        ${seconds.toFixed(1)} s`);
-if (stats) {
-  const total = stats.expected + stats.unexpected + stats.flaky + stats.skipped;
-  console.log(`tests:            ${total} (${stats.expected} passed, ${stats.unexpected} failed, ${stats.flaky} flaky, ${stats.skipped} skipped)`);
-  console.log(`per test:         ${((seconds * 1000) / Math.max(total, 1)).toFixed(0)} ms of wall time`);
+function describeRun(run: RunResult): string {
+  const s = run.stats;
+  const counts = s
+    ? `${s.expected + s.unexpected + s.flaky + s.skipped} tests (${s.expected} passed, ${s.unexpected} failed, ${s.flaky} flaky, ${s.skipped} skipped)`
+    : 'no report';
+  const left = run.leftovers.length === 0 ? 'nothing left' : `LEFT: ${run.leftovers.map((p) => `${p.pid} ${p.command.slice(0, 60)}`).join('; ')}`;
+  return `${run.label.padEnd(28)} ${run.seconds.toFixed(1).padStart(6)} s  ${counts}, peak ${run.peakMiB.toFixed(0)} MiB over ≤${run.peakProcesses} processes, ${left}`;
 }
-console.log(`peak memory:      ${(peakKb / 1024).toFixed(0)} MiB RSS summed over ${peakProcesses} processes at most`);
-console.log(`left behind:      ${leftovers.length === 0 ? 'nothing' : leftovers.map((p) => `${p.pid} ${p.command.slice(0, 80)}`).join('; ')}`);
-process.exit(code === 0 && leftovers.length === 0 ? 0 : 1);
+
+async function benchEngine(engine: EngineName, suiteArgs: string[]): Promise<RunResult[]> {
+  const tests = await scenarioCount(engine, suiteArgs.filter((arg) => arg.startsWith('--grep') || arg.startsWith('-g')));
+  const floorArgs = ['--config', FLOOR_CONFIG, `--project=${engine}`];
+  const floorEnv = { BENCH_TESTS: String(tests), BENCH_WORKERS: FLOOR_WORKERS };
+  const runs: RunResult[] = [];
+  for (const [label, args, env] of [
+    [`${engine} warm floor`, floorArgs, { ...floorEnv, BENCH_FLOOR: 'warm' }],
+    [`${engine} fresh floor`, floorArgs, { ...floorEnv, BENCH_FLOOR: 'fresh' }],
+    [`${engine} suite scenarios`, [`--project=${engine}`, 'tests/scenarios', ...suiteArgs], {}],
+  ] as const) {
+    const run = await runPlaywright(label, [...args], env);
+    console.log(describeRun(run));
+    runs.push(run);
+  }
+  return runs;
+}
+
+function printSummary(results: Map<EngineName, RunResult[]>): void {
+  console.log('\nengine    warm floor  fresh floor  suite     suite/warm  suite/fresh');
+  for (const [engine, [warm, fresh, suite]] of results) {
+    if (!warm || !fresh || !suite) continue;
+    const cell = (run: RunResult): string => `${run.seconds.toFixed(0)} s`.padEnd(10);
+    console.log(
+      `${engine.padEnd(9)} ${cell(warm)}  ${cell(fresh)}   ${cell(suite)}${(suite.seconds / warm.seconds).toFixed(1).padStart(6)}x` +
+        `${(suite.seconds / fresh.seconds).toFixed(1).padStart(12)}x`,
+    );
+  }
+  const load = loadavg().map((n) => n.toFixed(1)).join(' ');
+  console.log(`load average now ${load} on ${availableParallelism()} cores (at the start: ${startLoad}); floors use ${FLOOR_WORKERS} workers, the suite its configured count`);
+}
+
+const startLoad = loadavg().map((n) => n.toFixed(1)).join(' ');
+const { engines, suiteArgs } = parseArgs(process.argv.slice(2));
+const results = new Map<EngineName, RunResult[]>();
+for (const engine of engines) results.set(engine, await benchEngine(engine, suiteArgs));
+printSummary(results);
+const failed = [...results.values()].flat().some((run) => run.exitCode !== 0 || run.leftovers.length > 0);
+process.exit(failed ? 1 : 0);

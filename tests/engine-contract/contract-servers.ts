@@ -37,6 +37,10 @@ export async function startContractServers(): Promise<ContractServers> {
   api.put('/preflight/:id', preflighted, (_req, res) => {
     res.json({ ok: true });
   });
+  // A credentialed cross-origin read the site may make (the benchmark's floor XHR).
+  api.get('/cors-ok', cors({ origin: true, credentials: true }), (_req, res) => {
+    res.json({ ok: true });
+  });
   // 200 without any Access-Control-* header: a cross-origin read is blocked.
   api.get('/no-cors', (_req, res) => {
     res.json({ secret: 42 });
