@@ -132,30 +132,7 @@ test('messages arrive complete and in order: console, page errors, failed reques
   await page.goto(`${s.site}/repeat`);
   await page.goto(`${s.apiLocalhost}/page?log=m1`);
   await page.goto(`${s.site}/page?log=m2`);
-  const blocked = (from: string): string => JSON.stringify(`${s.api}/no-cors?from=${from}`);
-  await page.evaluate(`(async () => {
-    await new Promise((done) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open('GET', ${blocked('page')});
-      xhr.withCredentials = true;
-      xhr.onloadend = done;
-      xhr.send();
-    });
-    console.log('m3');
-    await new Promise((done) => {
-      addEventListener('message', done, { once: true });
-      const frame = document.createElement('iframe');
-      frame.src = '${s.apiLocalhost}/frame-blocked?target=' + encodeURIComponent(${blocked('frame')});
-      document.body.append(frame);
-    });
-    console.log('m4');
-    await new Promise((done) => (new Worker('/worker-blocked.js?target=' + encodeURIComponent(${blocked('worker')})).onmessage = done));
-    console.log('m5');
-    setTimeout(() => { throw new Error('boom'); });
-    await new Promise((done) => setTimeout(done, 50));
-    await fetch('http://127.0.0.1:${closedPort}/closed').catch(() => undefined);
-    console.log('m6');
-  })()`);
+  await page.evaluate(blockedReadsScript(s, closedPort));
   await expect.poll(() => page.messages().filter((m) => m.kind !== 'console').length).toBeGreaterThanOrEqual(5);
   const messages = page.messages();
   const console_ = (text: string, level = 'log'): EngineMessage => ({ kind: 'console', level, text });
@@ -285,6 +262,34 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const) {
 }
 
 // ---- helpers ----
+
+/** Logs m3..m6 around a blocked read in the page, in a cross-origin iframe and in a worker, an uncaught error and a refused fetch. */
+function blockedReadsScript(s: ContractServers, closedPort: number): string {
+  const blocked = (from: string): string => JSON.stringify(`${s.api}/no-cors?from=${from}`);
+  return `(async () => {
+    await new Promise((done) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', ${blocked('page')});
+      xhr.withCredentials = true;
+      xhr.onloadend = done;
+      xhr.send();
+    });
+    console.log('m3');
+    await new Promise((done) => {
+      addEventListener('message', done, { once: true });
+      const frame = document.createElement('iframe');
+      frame.src = '${s.apiLocalhost}/frame-blocked?target=' + encodeURIComponent(${blocked('frame')});
+      document.body.append(frame);
+    });
+    console.log('m4');
+    await new Promise((done) => (new Worker('/worker-blocked.js?target=' + encodeURIComponent(${blocked('worker')})).onmessage = done));
+    console.log('m5');
+    setTimeout(() => { throw new Error('boom'); });
+    await new Promise((done) => setTimeout(done, 50));
+    await fetch('http://127.0.0.1:${closedPort}/closed').catch(() => undefined);
+    console.log('m6');
+  })()`;
+}
 
 function expectOneLine(error: unknown, engineName: string): asserts error is Error {
   expect(error).toBeInstanceOf(Error);

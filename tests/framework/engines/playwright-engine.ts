@@ -38,17 +38,24 @@ class PlaywrightEnginePage implements EnginePage {
 
   async goto(url: string, timeoutMs = GOTO_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let alreadyUnderWay = false;
     for (let attempt = 1; ; attempt++) {
+      const options = { waitUntil: 'load', timeout: Math.max(deadline - Date.now(), 1) } as const;
       try {
-        await this.page.goto(url, { waitUntil: 'load', timeout: Math.max(deadline - Date.now(), 1) });
+        await (alreadyUnderWay ? this.page.waitForURL(url, options) : this.page.goto(url, options));
         return;
       } catch (error) {
         if (error instanceof Error && error.name === 'TimeoutError') {
           throw new Error(`${this.engineName}: goto ${url} timed out after ${timeoutMs} ms waiting for the load event`);
         }
-        // Chromium commits the error page of a failed load, or the rest of a load that timed out,
-        // after Playwright gave up on it: that late commit interrupts the next goto (up to twice measured).
-        if (attempt < 3 && /is interrupted by another navigation/.test(String(error))) continue;
+        // Chromium commits the error page of a failed load, or a load Playwright gave up on,
+        // late: that commit interrupts the next goto (measured up to twice in a row). When it
+        // is a navigation to this very URL, wait for it to load instead of starting another.
+        const interruptedBy = /is interrupted by another navigation to "([^"]*)"/.exec(String(error))?.[1];
+        if (attempt < 3 && interruptedBy !== undefined) {
+          alreadyUnderWay = interruptedBy === url;
+          continue;
+        }
         throw this.oneLine(error, `goto ${url} failed`);
       }
     }
