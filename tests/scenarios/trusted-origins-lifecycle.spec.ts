@@ -10,6 +10,7 @@ import type { RunningServers } from '../../servers/start.js';
 import type { EngineName } from '../framework/engines/engine.js';
 import { corsBlocks } from '../framework/cors/reason-catalog.js';
 import { readClient, recordClient } from '../framework/reporting/annotations.js';
+import { blocksOfCall } from '../framework/reporting/cors-record.js';
 import { blockedMessage, type Client, type CorsTestPage } from '../pages/cors-test-page.js';
 import { expect, test as base } from '../fixtures/fixtures.js';
 import { adminFixture } from '../fixtures/api-servers.js';
@@ -69,14 +70,11 @@ class CorsCheck {
     expect(call.responseHeaders['vary']).toMatch(/\bOrigin\b/);
   }
 
-  /**
-   * The engine reported a block for `path` since message number `seen`. Polled: an engine
-   * may deliver its console message a moment after the page's script saw the failure.
-   */
+  /** The engine reported a block for `path` since message number `seen`. */
   async expectMissingAllowOrigin(seen: number, path: string): Promise<void> {
-    await expect
-      .poll(() => corsBlocks(this.engineName, this.corsPage.messages().slice(seen)), { timeout: 5_000 })
-      .toContainEqual(expect.objectContaining({ reason: 'missing-allow-origin', url: `${this.servers.api.url}${path}` }));
+    const url = `${this.servers.api.url}${path}`;
+    const blocks = await blocksOfCall(this.engineName, () => this.corsPage.messages().slice(seen), url);
+    expect(blocks).toContainEqual(expect.objectContaining({ reason: 'missing-allow-origin', url }));
   }
 }
 

@@ -19,7 +19,18 @@ export function recordObservedCase(testInfo: TestInfo, observed: CorsCase, block
 }
 
 /** How long an engine's block message may trail the page's own result. */
-const MESSAGE_TIMEOUT_MS = 5_000;
+const BLOCK_MESSAGE_TIMEOUT_MS = 5_000;
+
+/**
+ * The engine's blocks of the call to `url`, once at least one came or the time is up: an engine
+ * may report a block a moment after the page saw the failure. Never throws; the caller's
+ * assertions judge what came.
+ */
+export async function blocksOfCall(engine: EngineName, messages: () => readonly EngineMessage[], url: string): Promise<CorsBlock[]> {
+  const blocks = () => corsBlocks(engine, messages()).filter((b) => b.url === url);
+  await expect.poll(() => blocks().length, { timeout: BLOCK_MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
+  return blocks();
+}
 
 /**
  * For the CORS test page's scenarios: records the test's `cors-case` and returns the engine's
@@ -39,12 +50,10 @@ export async function recordTestPageCase(
     cookie?: { went: CookieWent; reason?: CookieReason };
   },
 ): Promise<CorsBlock[]> {
-  const blocksOfCall = () => corsBlocks(observed.engine, observed.messages()).filter((b) => b.url === observed.url);
   const blocked = observed.result.outcome === 'error' && observed.result.title === blockedMessage('').title;
-  if (blocked) {
-    await expect.poll(() => blocksOfCall().length, { timeout: MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
-  }
-  const blocks = blocksOfCall();
+  const blocks = blocked
+    ? await blocksOfCall(observed.engine, observed.messages, observed.url)
+    : corsBlocks(observed.engine, observed.messages()).filter((b) => b.url === observed.url);
   recordObservedCase(
     testInfo,
     {
