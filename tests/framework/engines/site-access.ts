@@ -8,7 +8,8 @@
  *   Firefox   network.dns.localDomains, cookie prefs, ignoreHTTPSErrors per context
  *   WebKitGTK --proxy to a per-engine name proxy, --ignore-tls-errors, --cookies-policy, --enable-itp
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, firefox, webkit, type Browser, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
@@ -43,6 +44,14 @@ export function chromiumCookiePrefs(policy: CookiePolicy): object {
  * Chromium started on a fresh profile holding the cookie policy; the contexts the engine opens
  * (browser.newContext) inherit it. The profile folder goes when the browser does.
  */
+function removeProfile(profile: string): void {
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  } catch {
+    // A leftover temporary folder must not fail the run.
+  }
+}
+
 export async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePolicy): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'cors-chromium-profile-'));
   try {
@@ -52,11 +61,11 @@ export async function launchChromiumWithPolicy(options: LaunchOptions, policy: C
     const context = await chromium.launchPersistentContext(profile, { ...options, args });
     const browser = context.browser();
     if (browser === null) throw new Error('chromium: a persistent context without a browser');
-    // Chromium may still be writing into it as it goes: retry, and never fail the worker over it.
-    browser.on('disconnected', () => void rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => undefined));
+    // Synchronously: the worker may exit right after the browser closes, before any async removal ran.
+    browser.on('disconnected', () => removeProfile(profile));
     return browser;
   } catch (error) {
-    await rm(profile, { recursive: true, force: true });
+    removeProfile(profile);
     throw error;
   }
 }
