@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { corsPolicy } from './cors-policy.js';
-import { OktaErrors, sendOktaError } from './okta-errors.js';
+import { jsonObjectBody, OktaErrors, sendOktaError } from './okta-errors.js';
 import { startSession, type SessionStore } from './sessions.js';
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 import type { UserAccount } from './users.js';
@@ -130,25 +130,12 @@ function checkRedirect(value: unknown, store: TrustedOriginStore): Checked {
   return given;
 }
 
-export function authnRoutes(options: AuthnOptions): Router {
-  const { sessions, account, trustedOrigins } = options;
-  const now = options.now ?? Date.now;
-  const tokens = options.sessionTokens ?? new SessionTokens(options.tokenLifetimeMs ?? SESSION_TOKEN_LIFETIME_MS, now);
-  const router = Router();
-
-  // Okta supports CORS here (a sign-in form on a trusted origin calls it), decided by the same store.
-  router.use(AUTHN_PATH, ...corsPolicy(trustedOrigins));
-  router.post(AUTHN_PATH, express.json({ limit: '8kb' }), (req: Request, res: Response) => {
-    if (req.is('application/json') === false || req.body === undefined) {
-      OktaErrors.malformedBody(res, 'Send {"username", "password"} as a JSON object with Content-Type: application/json');
-      return;
-    }
-    const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      OktaErrors.malformedBody(res, 'The body must be a JSON object, not a list or a single value');
-      return;
-    }
-    const { username, password } = body as Record<string, unknown>;
+/** POST /api/v1/authn: a one-time session token for the account's user, as Okta answers it. */
+function primaryAuthentication(account: UserAccount, tokens: SessionTokens, now: () => number) {
+  return (req: Request, res: Response): void => {
+    const body = jsonObjectBody(req, res, 'Send {"username", "password"} as a JSON object');
+    if (body === undefined) return;
+    const { username, password } = body;
     const causes = [
       ...(typeof username === 'string' && username !== '' ? [] : ['username: The field cannot be left blank']),
       ...(typeof password === 'string' && password !== '' ? [] : ['password: The field cannot be left blank']),
@@ -184,10 +171,12 @@ export function authnRoutes(options: AuthnOptions): Router {
       },
     };
     res.set('Cache-Control', 'no-store').json(answer);
-  });
-  router.all(AUTHN_PATH, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+  };
+}
 
-  router.get(SESSION_COOKIE_REDIRECT_PATH, (req: Request, res: Response) => {
+/** GET /login/sessionCookieRedirect: redeems a session token for the session cookie, then redirects. */
+function sessionCookieRedirect(sessions: SessionStore, tokens: SessionTokens, trustedOrigins: TrustedOriginStore) {
+  return (req: Request, res: Response): void => {
     // The URL carries a credential: no cache may keep the answer.
     res.set('Cache-Control', 'no-store');
     // The redirect first: a refused redirect leaves the token unused, to retry with a good URL.
@@ -208,7 +197,19 @@ export function authnRoutes(options: AuthnOptions): Router {
     }
     startSession(req, res, sessions, login);
     res.redirect(302, redirect.value);
-  });
+  };
+}
 
+export function authnRoutes(options: AuthnOptions): Router {
+  const { sessions, account, trustedOrigins } = options;
+  const now = options.now ?? Date.now;
+  const tokens = options.sessionTokens ?? new SessionTokens(options.tokenLifetimeMs ?? SESSION_TOKEN_LIFETIME_MS, now);
+  const router = Router();
+
+  // Okta supports CORS here (a sign-in form on a trusted origin calls it), decided by the same store.
+  router.use(AUTHN_PATH, ...corsPolicy(trustedOrigins));
+  router.post(AUTHN_PATH, express.json({ limit: '8kb' }), primaryAuthentication(account, tokens, now));
+  router.all(AUTHN_PATH, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+  router.get(SESSION_COOKIE_REDIRECT_PATH, sessionCookieRedirect(sessions, tokens, trustedOrigins));
   return router;
 }

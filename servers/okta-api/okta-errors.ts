@@ -3,7 +3,8 @@
  * seed's jQuery sample, which reads `errorSummary`) see what a real org would send.
  */
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { isRecord } from '../util/is-record.js';
 
 interface OktaErrorBody {
   errorCode: string;
@@ -48,3 +49,18 @@ export const OktaErrors = {
   validationFailed: (res: Response, field: string, causes: string[]) =>
     sendOktaError(res, 400, 'E0000001', `Api validation failed: ${field}`, causes),
 } as const;
+
+/**
+ * The JSON object body of a POST/PUT, or undefined after Okta's E0000003 answer; `expected`
+ * says what to send, e.g. 'Send the trusted origin as a JSON object'.
+ */
+export function jsonObjectBody(req: Request, res: Response, expected: string): Record<string, unknown> | undefined {
+  // Checked by type, not by req.body alone: another router may have parsed a form.
+  if (req.is('application/json') === false || req.body === undefined) {
+    OktaErrors.malformedBody(res, `${expected} with Content-Type: application/json`);
+    return undefined;
+  }
+  if (isRecord(req.body)) return req.body;
+  OktaErrors.malformedBody(res, 'The body must be a JSON object, not a list or a single value');
+  return undefined;
+}

@@ -8,12 +8,11 @@
  * Whether the API answers CORS is decided where it is mounted (app.ts): it does not.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { OktaErrors, sendOktaError } from '../okta-errors.js';
+import { jsonObjectBody, OktaErrors, sendOktaError } from '../okta-errors.js';
 import type { AdminToken } from './admin-token.js';
 import { applyListQuery, ListQueryError, parseListQuery } from './list-query.js';
 import { TrustedOriginStorageError, type TrustedOrigin, type TrustedOriginStore } from './store.js';
 import { TrustedOriginNotFoundError, TrustedOriginValidationError } from './validation.js';
-import { isRecord } from '../../util/is-record.js';
 
 export const TRUSTED_ORIGINS_PATH = '/api/v1/trustedOrigins';
 
@@ -64,17 +63,7 @@ function answerFailure(res: Response, error: unknown): void {
   }
 }
 
-/** The JSON object body of a POST/PUT, or one clear E0000003 answer. */
-function bodyOf(req: Request, res: Response): Record<string, unknown> | undefined {
-  // Checked by type, not by req.body alone: another router may have parsed a form.
-  if (req.is('application/json') === false || req.body === undefined) {
-    OktaErrors.malformedBody(res, 'Send the trusted origin as a JSON object with Content-Type: application/json');
-    return undefined;
-  }
-  if (isRecord(req.body)) return req.body;
-  OktaErrors.malformedBody(res, 'The body must be a JSON object, not a list or a single value');
-  return undefined;
-}
+const bodyOf = (req: Request, res: Response) => jsonObjectBody(req, res, 'Send the trusted origin as a JSON object');
 
 /** Runs `work`, answering the store's and the query's errors the way Okta does. */
 const handle =
