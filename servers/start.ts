@@ -5,6 +5,7 @@
 import { createOktaApi, type ErrorResponseCors, type OktaApi } from './okta-api/app.js';
 import { FileTrustedOriginStore, importTrustedOriginsFile } from './okta-api/trusted-origins/file-store.js';
 import { MemoryTrustedOriginStore } from './okta-api/trusted-origins/store.js';
+import type { LabSites } from './okta-api/cors-lab/router.js';
 import { createWebsite } from './website/app.js';
 import { HOST, listen, type ListenOptions, type Listening } from './listen.js';
 import { localTls } from './topology/tls.js';
@@ -84,11 +85,13 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     origin: trustedSiteOrigin,
     scopes: ['CORS', 'REDIRECT'],
   });
+  // Where lab redirects may go: filled in as the servers listen.
+  const labSites: LabSites = { page: trustedSiteOrigin };
   const api = createOktaApi({
     trustedOrigins,
     ...(options.errorResponseCors ? { errorResponseCors: options.errorResponseCors } : {}),
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
-    corsLab: options.corsLab === true,
+    ...(options.corsLab === true ? { corsLab: labSites } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     // The SDK page signs in by redirect to /login/callback; signing out returns to the page.
     oidcApp: {
@@ -96,7 +99,7 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
       postLogoutRedirectUris: [`${trustedSiteOrigin}/sdk.html`, `${trustedSiteOrigin}/`],
     },
   });
-  const website = createWebsite();
+  const website = createWebsite(options.corsLab === true ? { corsLab: { sites: labSites, exchangeLog: api.exchangeLog.middleware } } : {});
 
   const started: Listening[] = [];
   let closed = false;
@@ -111,6 +114,8 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     started.push(trusted);
     const untrusted = await listen(website, ports.untrustedSite, listening.untrustedSite);
     started.push(untrusted);
+    labSites.api = apiListening.url;
+    labSites.other = untrusted.url;
     return {
       topology,
       api: { ...api, url: apiListening.url },

@@ -7,10 +7,11 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import { authnRoutes, SessionTokens, SESSION_TOKEN_LIFETIME_MS } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
-import { corsLabRouter } from './cors-lab/router.js';
+import { corsLabRouter, type LabSites } from './cors-lab/router.js';
 import { ExchangeLog } from './exchange-log.js';
 import { OktaErrors, sendOktaError } from './okta-errors.js';
 import { rateLimits } from './rate-limits.js';
+import { isPreflight } from './preflight.js';
 import { requestId } from './request-id.js';
 import { OidcAppRegistry, singlePageApp, type OidcApp, type OidcAppSettings } from './oidc/apps.js';
 import { authServers } from './oidc/auth-servers.js';
@@ -50,10 +51,11 @@ export interface OktaApiOptions {
   /** The org's user; defaults to the demo user. */
   account?: UserAccount;
   /**
-   * Serves the CORS lab (deliberately misconfigured CORS answers, for the conformance matrix).
-   * Off unless asked for: a mock a person runs should not answer any origin on request.
+   * Serves the CORS lab (deliberately misconfigured CORS answers, for the conformance matrix),
+   * redirecting only to these sites. Off unless given: a mock a person runs should not answer
+   * any origin on request.
    */
-  corsLab?: boolean;
+  corsLab?: LabSites;
   /** The admin API's token (`Authorization: SSWS <token>`); random when left out. */
   adminToken?: string;
   /** The org's single-page OIDC app: its sign-in and sign-out redirect URIs (none when left out). */
@@ -82,7 +84,7 @@ export interface OktaApi {
  */
 const withoutCors: RequestHandler = (req, res, next) => {
   res.vary('Origin');
-  if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+  if (isPreflight(req)) {
     res.status(204).end();
     return;
   }
@@ -112,7 +114,7 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   const oidc = { apps: new OidcAppRegistry([oidcApp]), sessions, sessionTokens, grants: new GrantStore(now), account, now };
   app.use(oidcRoutes(authServers(), oidc, options.trustedOrigins));
   // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
-  if (options.corsLab === true) app.use(LAB_PREFIX, corsLabRouter());
+  if (options.corsLab !== undefined) app.use(LAB_PREFIX, corsLabRouter(options.corsLab));
 
   const usersMe = express.Router();
   usersMe.use('/api/v1/users/me', ...corsPolicy(options.trustedOrigins));

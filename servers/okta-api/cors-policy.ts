@@ -9,6 +9,7 @@
  */
 import cors from 'cors';
 import type { RequestHandler, Response } from 'express';
+import { isPreflight } from './preflight.js';
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 
 /** Okta's own list (see Okta's responses): the page may read these. */
@@ -54,7 +55,7 @@ export function corsPolicy(store: TrustedOriginStore): RequestHandler[] {
     optionsSuccessStatus: 204,
   });
   const endRefusedPreflight: RequestHandler = (req, res, next) => {
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    if (isPreflight(req)) {
       res.status(204).end();
       return;
     }

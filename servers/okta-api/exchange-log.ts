@@ -5,6 +5,7 @@
  * clears the log when it starts and reads it when it ends.
  */
 import type { RequestHandler } from 'express';
+import { isPreflight } from './preflight.js';
 
 export interface Exchange {
   at: string;
@@ -16,12 +17,32 @@ export interface Exchange {
   /** The request headers that matter to CORS. Credentials are never kept: only whether a Cookie came, and Authorization's scheme. */
   requestHeaders: Record<string, string>;
   cookieSent: boolean;
+  /** The names of the CORS lab's own cookies (`lab_…`) that came, when any did. */
+  labCookies?: string[];
   status: number;
-  /** Access-Control-*, Vary and X-Okta-Request-Id as answered. */
+  /** Access-Control-*, Vary, Location and X-Okta-Request-Id as answered. */
   responseHeaders: Record<string, string>;
+  /** Set by the CORS lab: which case and which hop of its redirects this exchange belongs to. */
+  lab?: LabTag;
 }
 
-const REQUEST_HEADERS = /^(origin|access-control-request-.*|content-type|authorization|x-.*|accept)$/;
+export interface LabTag {
+  case: string;
+  hop: number;
+}
+
+function labCookies(header: string | undefined): { labCookies?: string[] } {
+  const names = (header ?? '').split(';').map((pair) => pair.split('=')[0]?.trim() ?? '').filter((name) => name.startsWith('lab_'));
+  return names.length === 0 ? {} : { labCookies: names.sort() };
+}
+
+/** What a handler puts in `res.locals.lab` to tag its exchange. */
+function isLabTag(value: unknown): value is LabTag {
+  const tag = value as Partial<LabTag> | undefined;
+  return typeof tag?.case === 'string' && typeof tag.hop === 'number';
+}
+
+const REQUEST_HEADERS = /^(origin|access-control-request-.*|content-type|content-length|authorization|x-.*|accept|if-none-match)$/;
 const RESPONSE_HEADERS = /^(access-control-.*|vary|x-okta-request-id|location)$/;
 
 export class ExchangeLog {
@@ -51,9 +72,11 @@ export class ExchangeLog {
         // A one-time session token in a URL is a credential too.
         url: req.originalUrl.replace(/([?&]token=)[^&]*/g, '$1<redacted>'),
         origin: req.headers.origin,
-        preflight: req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
+        preflight: isPreflight(req),
+        ...(isLabTag(res.locals.lab) ? { lab: res.locals.lab } : {}),
         requestHeaders,
         cookieSent: (req.headers.cookie ?? '') !== '',
+        ...labCookies(req.headers.cookie),
         status: res.statusCode,
         responseHeaders,
       });

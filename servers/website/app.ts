@@ -6,7 +6,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import { LAB_PREFIX } from '../okta-api/cors-lab/behaviour.js';
+import { corsLabRouter, type LabSites } from '../okta-api/cors-lab/router.js';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 const require = createRequire(import.meta.url);
@@ -14,9 +16,15 @@ const jqueryDist = path.dirname(require.resolve('jquery'));
 // The SDK's own browser bundle (global `OktaAuth`), as its package ships it.
 const oktaAuthDist = path.join(path.dirname(require.resolve('@okta/okta-auth-js/package.json')), 'dist');
 
-export function createWebsite(): Express {
+export interface WebsiteOptions {
+  /** Also serve the CORS lab (same-origin and second-origin hops of the matrix), logged by `exchangeLog`. */
+  corsLab?: { sites: LabSites; exchangeLog: RequestHandler };
+}
+
+export function createWebsite(options: WebsiteOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (options.corsLab !== undefined) app.use(LAB_PREFIX, options.corsLab.exchangeLog, corsLabRouter(options.corsLab.sites));
   app.use('/vendor/jquery', express.static(jqueryDist, { index: false }));
   app.use('/vendor/okta-auth-js', express.static(oktaAuthDist, { index: false }));
   // The SDK page is also the OIDC app's sign-in redirect URI.

@@ -4,7 +4,12 @@
  */
 import type { EngineMessage, EnginePage } from '../framework/engines/engine.js';
 
-export type ProbeClient = 'xhr' | 'fetch';
+export type ProbeClient = 'xhr' | 'sync-xhr' | 'fetch';
+/**
+ * Where the request runs: the page itself; an `<iframe sandbox="allow-scripts">` or a `data:` URL
+ * frame (both opaque origins: `Origin: null`); a dedicated worker (the page's origin).
+ */
+export type ProbeContext = 'page' | 'sandboxed' | 'data-iframe' | 'worker';
 
 export interface ProbeRequest {
   client: ProbeClient;
@@ -16,13 +21,23 @@ export interface ProbeRequest {
   body?: string;
   /** Response headers the page tries to read (getResponseHeader / headers.get). */
   readHeaders: string[];
-  /** Run from an `<iframe sandbox="allow-scripts">`, whose origin is opaque (`Origin: null`). */
-  sandboxed?: boolean;
+  context?: ProbeContext;
+  /** fetch's mode (default `cors`). */
+  mode?: 'cors' | 'no-cors' | 'same-origin';
+  /** XHR's open(method, url, async, user, password). */
+  user?: string;
+  password?: string;
+  /** An XHR upload listener (it forces a preflight). */
+  uploadListener?: boolean;
 }
 
 /** What the script got back. */
 export interface ProbeResult {
   readable: boolean;
+  /** A `no-cors` fetch's opaque response: nothing readable, and no error. */
+  opaque: boolean;
+  /** The response's final URL (after redirects) as the page sees it; '' when blocked. */
+  responseUrl: string;
   status: number;
   body: string | null;
   /** Each asked-for header: its value, or null when the page may not read it. */
@@ -37,7 +52,7 @@ export interface ProbeResult {
 
 /** What the page shows in #probe-result. */
 export interface ProbeShown {
-  outcome: 'readable' | 'blocked' | null;
+  outcome: 'readable' | 'blocked' | 'opaque' | null;
   status: number | null;
   run: number | null;
   summary: string;

@@ -2,14 +2,19 @@
  * The CORS conformance matrix: one test per entry of tests/scenarios/matrix-cases.ts, in whichever
  * engine runs it. Each test signs in (so a cookie exists to be sent or withheld), opens the
  * probe page on the trusted website, runs the case's requests against a CORS lab URL, and
- * checks what the page read, what it shows, the engine's reason and what the API received.
+ * checks each step with tests/framework/cors/matrix-checks.ts: what the page read, what it
+ * shows, the engine's reason and what each server hop received.
  */
-import type { LabBehaviour } from '../../servers/okta-api/cors-lab/behaviour.js';
+import type { TestInfo } from '@playwright/test';
+import type { LabSite } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labPath } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labExchanges } from '../../servers/okta-api/cors-lab/router.js';
-import { exceptionsFor, expectationFor, MATRIX_CASES } from './matrix-cases.js';
-import { corsBlocks, type CorsBlock } from '../framework/cors/reason-catalog.js';
-import { clientAnnotation, type CorsCase } from '../framework/reporting/annotations.js';
+import type { RunningServers } from '../../servers/start.js';
+import { exceptionsFor, expectationFor, MATRIX_CASES, type MatrixCase, type MatrixStep } from './matrix-cases.js';
+import { corsBlocks } from '../framework/cors/reason-catalog.js';
+import { outcomeOf, STEP_CHECKS, type StepRun } from '../framework/cors/matrix-checks.js';
+import type { EngineName, EnginePage } from '../framework/engines/engine.js';
+import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
 import { CorsTestPage } from '../pages/cors-test-page.js';
@@ -20,138 +25,113 @@ test.describe.configure({ mode: 'parallel' });
 /** How long a blocked request's message may take to reach us after the page saw the failure. */
 const MESSAGE_TIMEOUT_MS = 5_000;
 
-const sortedList = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean).sort();
+/** One case as it runs in one engine. */
+interface CaseRun {
+  matrixCase: MatrixCase;
+  engineName: EngineName;
+  enginePage: EnginePage;
+  servers: RunningServers;
+  probe: CorsProbePage;
+  /** The lab segment shared by every hop's URL: a message naming any of them belongs to the case. */
+  labMarker: string;
+  siteUrl: Record<LabSite, string>;
+  behaviourPath: string;
+}
+
+function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
+  const { request } = step;
+  return {
+    client: run.matrixCase.client,
+    url: `${run.siteUrl[request.target ?? 'api']}${run.behaviourPath}`,
+    method: request.method,
+    headers: request.headers ?? {},
+    credentials: request.credentials,
+    readHeaders: request.readHeaders ?? [],
+    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(run.matrixCase.context === undefined ? {} : { context: run.matrixCase.context }),
+    ...(request.mode === undefined ? {} : { mode: request.mode }),
+    ...(request.user === undefined ? {} : { user: request.user, password: request.password ?? '' }),
+    ...(request.uploadListener === true ? { uploadListener: true } : {}),
+  };
+}
+
+async function openCase(run: Omit<CaseRun, 'probe'>, account: { login: string; password: string }): Promise<CaseRun> {
+  // Signed in for every case, so "no cookie went" means the browser withheld one it had.
+  await new CorsTestPage(run.enginePage).signIn(run.servers.api.url, account.login, account.password);
+  const probe = new CorsProbePage(run.enginePage);
+  await probe.open(run.servers.trustedSiteUrl);
+  return { ...run, probe };
+}
+
+/** Runs one step and gathers what the page, the engine and the servers saw. */
+async function runStep(run: CaseRun, index: number, step: MatrixStep): Promise<StepRun> {
+  const { matrixCase, enginePage, servers, engineName } = run;
+  const request = requestOf(run, step);
+  const expected = expectationFor(matrixCase, index, engineName);
+  const messagesBefore = enginePage.messages().length;
+  const exchangesBefore = labExchanges(servers.api.exchangeLog, matrixCase.name).length;
+  const { result, shown } = await run.probe.run(request);
+  const stepMessages = () => enginePage.messages().slice(messagesBefore);
+  const forCase = () => corsBlocks(engineName, stepMessages()).filter((b) => b.url?.includes(run.labMarker) === true);
+  if (outcomeOf(result) === 'blocked' && expected.reason !== 'no-message') {
+    // The engine's message may arrive after the page saw the failure: wait for it, not a fixed time.
+    await expect.poll(() => forCase().length, { timeout: MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
+  }
+  const opaqueOrigin = matrixCase.context === 'sandboxed' || matrixCase.context === 'data-iframe';
+  return {
+    where: `step ${index} (${request.method} ${request.client})`,
+    caseName: matrixCase.name,
+    request, expected, result, shown,
+    blocks: corsBlocks(engineName, stepMessages()),
+    forCase: forCase(),
+    messages: stepMessages(),
+    exchanges: labExchanges(servers.api.exchangeLog, matrixCase.name).slice(exchangesBefore),
+    origins: { page: servers.trustedSiteUrl, null: 'null' },
+    defaultOrigin: opaqueOrigin ? 'null' : 'page',
+  };
+}
+
+/** The report's grid shows what was observed, whatever the assertions decide. */
+function recordSummary(testInfo: TestInfo, matrixCase: MatrixCase, step: StepRun): void {
+  const readable = step.result.readable;
+  recordObservedCase(testInfo, {
+    area: matrixCase.area,
+    case: matrixCase.name,
+    outcome: readable ? 'readable' : 'blocked',
+    reason: readable ? null : (step.forCase[0]?.reason ?? null),
+  }, step.forCase);
+}
+
+function observedStep(step: StepRun): ObservedStep {
+  const { request, expected, result, shown, blocks, exchanges, messages } = step;
+  return { request, expected, result, shown, blocks, exchanges, messages };
+}
 
 for (const matrixCase of MATRIX_CASES) {
-  test(`${matrixCase.area}: ${matrixCase.name}`, { annotation: clientAnnotation(matrixCase.client) }, async ({ enginePage, servers, account, engineName }, testInfo) => {
+  // The report's client facet knows the page's clients; a synchronous XHR is an XHR.
+  const client = clientAnnotation(matrixCase.client === 'sync-xhr' ? 'xhr' : matrixCase.client);
+  test(`${matrixCase.area}: ${matrixCase.name}`, { annotation: client }, async ({ enginePage, servers, account, engineName }, testInfo) => {
     for (const exception of exceptionsFor(matrixCase, engineName)) {
       testInfo.annotations.push({ type: 'cors-exception', description: `step ${exception.step ?? 0}: ${exception.why}` });
     }
-    // Signed in for every case, so "no cookie went" means the browser withheld one it had.
-    await new CorsTestPage(enginePage).signIn(servers.api.url, account.login, account.password);
-    const probe = new CorsProbePage(enginePage);
-    await probe.open(servers.trustedSiteUrl);
-
-    const origins = { page: servers.trustedSiteUrl, otherPort: servers.untrustedSiteUrl };
-    const behaviour: LabBehaviour = { case: matrixCase.name, ...matrixCase.behaviour(origins) };
-    const url = `${servers.api.url}${labPath(behaviour)}`;
-    const expectedOrigin = matrixCase.sandboxed ? 'null' : servers.trustedSiteUrl;
-
+    const behaviourPath = labPath({ case: matrixCase.name, ...matrixCase.behaviour({ page: servers.trustedSiteUrl, otherPort: servers.untrustedSiteUrl }) });
+    const run = await openCase({
+      matrixCase, engineName, enginePage, servers, behaviourPath,
+      labMarker: behaviourPath.replace(/[^/]*$/, ''),
+      siteUrl: { api: servers.api.url, page: servers.trustedSiteUrl, other: servers.untrustedSiteUrl },
+    }, account);
     const observed: ObservedStep[] = [];
     try {
       for (const [index, step] of matrixCase.steps.entries()) {
-        const expected = expectationFor(matrixCase, index, engineName);
-        const request: ProbeRequest = {
-          client: matrixCase.client,
-          url,
-          method: step.request.method,
-          headers: step.request.headers ?? {},
-          credentials: step.request.credentials,
-          readHeaders: step.request.readHeaders ?? [],
-          ...(step.request.body === undefined ? {} : { body: step.request.body }),
-          ...(matrixCase.sandboxed ? { sandboxed: true } : {}),
-        };
-        const messagesBefore = enginePage.messages().length;
-        const exchangesBefore = labExchanges(servers.api.exchangeLog, matrixCase.name).length;
-
-        const { result, shown } = await probe.run(request);
-        const stepBlocks = (): CorsBlock[] => corsBlocks(engineName, enginePage.messages().slice(messagesBefore));
-        if (!result.readable) {
-          // The engine's message may arrive after the page saw the failure: wait for it, not a fixed time.
-          await expect
-            .poll(() => stepBlocks().some((b) => b.url === url), { timeout: MESSAGE_TIMEOUT_MS })
-            .toBe(true)
-            .catch(() => undefined);
-        }
-        const blocks = stepBlocks();
-        const exchanges = labExchanges(servers.api.exchangeLog, matrixCase.name).slice(exchangesBefore);
-        observed.push({
-          request, expected, result, shown, blocks, exchanges,
-          messages: enginePage.messages().slice(messagesBefore),
-        });
-        const forUrl = blocks.filter((b) => b.url === url);
-        const where = `step ${index} (${request.method} ${request.client})`;
-
-        // The report's grid shows what was observed, whatever the assertions below decide.
-        if (index === matrixCase.steps.length - 1) {
-          const summary: CorsCase = {
-            area: matrixCase.area,
-            case: matrixCase.name,
-            outcome: result.readable ? 'readable' : 'blocked',
-            reason: result.readable ? null : (forUrl[0]?.reason ?? null),
-          };
-          recordObservedCase(testInfo, summary, forUrl);
-        }
-
-        // No message may escape the catalog: an unknown text fails here, showing the text.
-        expect(blocks.filter((b) => b.reason === 'unrecognized').map((b) => b.raw), `${where}: CORS messages the catalog does not know`).toEqual([]);
-
-        // What the script could read.
-        expect(result.readable ? 'readable' : 'blocked', `${where}: outcome (error: ${result.error ?? 'none'})`).toBe(expected.outcome);
-        expect(result.origin, `${where}: the origin the request ran from`).toBe(expectedOrigin);
-        if (expected.outcome === 'readable') {
-          expect(result.status, `${where}: status`).toBe(expected.status ?? 200);
-          expect(JSON.parse(result.body ?? 'null'), `${where}: body`).toMatchObject({ lab: matrixCase.name, method: request.method });
-          expect(forUrl, `${where}: a readable response must not have a block message`).toEqual([]);
-        } else {
-          expect(result.status, `${where}: a blocked response shows status 0`).toBe(0);
-          expect(result.body, `${where}: nothing of a blocked body`).toBeNull();
-          expect(
-            forUrl.map((b) => b.reason),
-            `${where}: the engine's reason for blocking ${url}; messages: ${JSON.stringify(enginePage.messages().slice(messagesBefore).map((m) => m.text))}`,
-          ).toEqual(expect.arrayContaining([expected.reason]));
-          expect(forUrl[0]?.reason, `${where}: first reason given`).toBe(expected.reason);
-        }
-
-        // What the page shows.
-        expect(shown.outcome, `${where}: #probe-result outcome`).toBe(expected.outcome);
-        expect(shown.status, `${where}: #probe-result status`).toBe(result.status);
-        expect(shown.run, `${where}: #probe-result shows this run`).toBe(result.run);
-        expect(shown.body, `${where}: #probe-result body`).toBe(result.readable ? result.body : null);
-
-        // What the API received.
-        const preflights = exchanges.filter((e) => e.preflight);
-        const actuals = exchanges.filter((e) => !e.preflight);
-        for (const exchange of exchanges) expect(exchange.origin, `${where}: Origin of ${exchange.method}`).toBe(expectedOrigin);
-        if (expected.server.preflight === false) {
-          expect(preflights, `${where}: no preflight`).toEqual([]);
-        } else {
-          expect(preflights, `${where}: exactly one preflight`).toHaveLength(1);
-          const preflight = preflights[0];
-          expect(preflight?.requestHeaders['access-control-request-method'], `${where}: preflight's request method`).toBe(request.method);
-          expect(sortedList(preflight?.requestHeaders['access-control-request-headers']), `${where}: preflight's request headers`)
-            .toEqual(expected.server.preflight.requestHeaders);
-          expect(preflight?.cookieSent, `${where}: a preflight never carries the cookie`).toBe(false);
-        }
-        if (expected.server.actual === 'not-sent') {
-          expect(actuals, `${where}: the request itself must not reach the API`).toEqual([]);
-        } else {
-          expect(actuals, `${where}: the request reached the API once`).toHaveLength(1);
-          expect(actuals[0]?.method).toBe(request.method);
-          expect(actuals[0]?.cookieSent, `${where}: session cookie on the request`).toBe(expected.server.actual === 'with-cookie');
-        }
-
-        // Response headers the page tried to read.
-        for (const [name, want] of Object.entries(expected.headers ?? {})) {
-          const got = result.headers[name];
-          if (want === null) {
-            expect(got, `${where}: ${name} must not be readable`).toBeNull();
-            expect(result.headerNames, `${where}: ${name} must not be listed`).not.toContain(name.toLowerCase());
-          } else if (want === 'requestId') {
-            expect(got, `${where}: ${name} as the API sent it`).toBe(actuals[0]?.responseHeaders['x-okta-request-id']);
-            expect(got).toBeTruthy();
-          } else if (want === 'readable') {
-            expect(got, `${where}: ${name} readable`).not.toBeNull();
-          } else {
-            expect(got, `${where}: ${name}`).toBe(want);
-          }
-          expect(shown.headers[name.toLowerCase()], `${where}: #probe-result shows ${name} as read`).toBe(got ?? null);
-        }
+        if (step.afterMs !== undefined) await new Promise((resolve) => setTimeout(resolve, step.afterMs));
+        const stepRun = await runStep(run, index, step);
+        observed.push(observedStep(stepRun));
+        if (index === matrixCase.steps.length - 1) recordSummary(testInfo, matrixCase, stepRun);
+        for (const check of STEP_CHECKS) check(stepRun);
       }
     } finally {
       await testInfo.attach('cors-observed.json', {
-        body: JSON.stringify({ engine: engineName, area: matrixCase.area, case: matrixCase.name, url, steps: observed } satisfies ObservedCase, null, 2),
+        body: JSON.stringify({ engine: engineName, area: matrixCase.area, case: matrixCase.name, url: `${servers.api.url}${behaviourPath}`, steps: observed } satisfies ObservedCase, null, 2),
         contentType: 'application/json',
       });
     }

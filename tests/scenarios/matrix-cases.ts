@@ -6,12 +6,13 @@
  *
  * Adding a case is adding one entry; tests/scenarios/cors-matrix.spec.ts generates one test per entry.
  */
-import type { LabBehaviour } from '../../servers/okta-api/cors-lab/behaviour.js';
+import type { LabBehaviour, LabSite } from '../../servers/okta-api/cors-lab/behaviour.js';
 import type { EngineName } from '../framework/engines/engine.js';
-import type { ProbeClient } from '../pages/cors-probe-page.js';
+import type { ProbeClient, ProbeContext } from '../pages/cors-probe-page.js';
 import type { KnownReason } from '../framework/cors/reason-catalog.js';
+import { WPT_CASES } from './matrix-cases-wpt.js';
 
-export const AREAS = ['origin', 'credentials', 'preflight', 'caching', 'exposure', 'errors', 'sandbox'] as const;
+export const AREAS = ['origin', 'credentials', 'preflight', 'caching', 'exposure', 'errors', 'sandbox', 'redirects', 'cookies', 'modes'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** Origins a behaviour can name; computed per worker from the running servers. */
@@ -30,29 +31,55 @@ export interface StepRequest {
   body?: string;
   /** Response headers the page tries to read. */
   readHeaders?: string[];
+  /** Which site's lab the request goes to (default `api`: cross-origin; `page` is same-origin). */
+  target?: LabSite;
+  /** fetch's mode (default `cors`). */
+  mode?: 'cors' | 'no-cors' | 'same-origin';
+  /** XHR's open(…, user, password). */
+  user?: string;
+  password?: string;
+  /** An XHR upload listener (forces a preflight). */
+  uploadListener?: boolean;
+}
+
+/** The Origin header a hop receives: the page's origin, `null`, or none at all. */
+export type OriginSent = 'page' | 'null' | 'absent';
+
+/** What one hop's server received (hop 0 is the URL the page asked for; each redirect adds one). */
+export interface HopServer {
+  /** Whether a preflight came, and then with which Access-Control-Request-Headers (exactly as sent) and method. */
+  preflight: false | { requestHeaders?: string[]; method?: string };
+  /** Whether the request itself reached the hop, and with the session cookie or not. */
+  actual: 'with-cookie' | 'without-cookie' | 'not-sent';
+  /** Default: the page's origin (`null` from an opaque-origin context). */
+  origin?: OriginSent;
+  /** The method the request arrived with (default: the step's). */
+  method?: string;
+  /** Whether the request body arrived (checked only when given). */
+  body?: 'sent' | 'dropped';
+  /** The lab's own cookies (`lab_…`) the request carried, exactly (checked only when given). */
+  labCookies?: string[];
 }
 
 /** A header the page tried to read: its exact value, readable with any value, or not readable (null). */
 export type HeaderExpectation = string | 'readable' | null;
 
 export interface StepExpectation {
-  outcome: 'readable' | 'blocked';
-  /** Required when blocked: the reason code the engine's message maps to. */
-  reason?: KnownReason;
+  /** `opaque`: a no-cors response, unreadable without being an error. */
+  outcome: 'readable' | 'blocked' | 'opaque';
+  /** Required when blocked: the reason code the engine's message maps to, or `no-message` for an engine that prints none. */
+  reason?: KnownReason | 'no-message';
   /** The status the page reads when readable (default 200). */
   status?: number;
   /** Headers the page tried to read and what it must get. `requestId` stands for X-Okta-Request-Id as the API sent it. */
   headers?: Record<string, HeaderExpectation | 'requestId'>;
-  /** What the API received for this step. */
-  server: {
-    /** Whether a preflight came (and then with which Access-Control-Request-Headers, lower-case, sorted). */
-    preflight: false | { requestHeaders?: string[] };
-    /** Whether the request itself reached the API, and with the session cookie or not. */
-    actual: 'with-cookie' | 'without-cookie' | 'not-sent';
-  };
+  /** What the servers received for this step: hop 0, then one entry per redirect followed. */
+  server: HopServer & { redirects?: HopServer[] };
 }
 
 export interface MatrixStep {
+  /** Wait this long before the step: only where time itself is the behaviour (a cache's Max-Age expiring). */
+  afterMs?: number;
   request: StepRequest;
   expect: StepExpectation;
 }
@@ -72,8 +99,8 @@ export interface MatrixCase {
   /** Unique; also the lab's case name, so it must not change between capture and unit test. */
   name: string;
   client: ProbeClient;
-  /** Run from an `<iframe sandbox="allow-scripts">` (opaque origin: `Origin: null`). */
-  sandboxed?: boolean;
+  /** Where the requests run (default the page; `sandboxed` and `data-iframe` have an opaque origin: `Origin: null`). */
+  context?: ProbeContext;
   behaviour: (origins: MatrixOrigins) => Omit<LabBehaviour, 'case'>;
   steps: MatrixStep[];
   exceptions?: EngineException[];
@@ -98,7 +125,7 @@ const preflighted = (requestHeaders?: string[]): StepExpectation['server']['pref
 const WEBKIT_ORIGIN_WORDING =
   'WebKit words a single ACAO value that does not match (another origin, `null`, empty) exactly like a missing header ("Origin X is not allowed by Access-Control-Allow-Origin."), so its message cannot tell them apart';
 
-export const MATRIX_CASES: MatrixCase[] = [
+const BASE_CASES: MatrixCase[] = [
   // ── origin matching: exact, case-sensitive, one value ────────────────────────────────────
   {
     area: 'origin', name: 'exact origin is readable', client: 'xhr',
@@ -327,8 +354,8 @@ export const MATRIX_CASES: MatrixCase[] = [
     area: 'preflight', name: 'redirected preflight', client: 'fetch',
     behaviour: (o) => ({
       cors: { ...credentialed(o), allowMethods: 'PUT' },
-      // Relative: the target is this same lab case, so a browser that followed would show in its log.
-      preflight: { status: 307, location: 'redirected' },
+      // The target is this same case's hop 1, so a browser that followed would show in the log.
+      preflight: { status: 307, redirect: { to: 'api' } },
     }),
     steps: one({ method: 'PUT', credentials: 'include' }, {
       outcome: 'blocked', reason: 'preflight-redirect-not-allowed', server: { preflight: preflighted(), actual: 'not-sent' },
@@ -346,6 +373,8 @@ export const MATRIX_CASES: MatrixCase[] = [
     behaviour: (o) => ({ cors: { ...credentialed(o), allowMethods: 'PUT', maxAge: '600' } }),
     steps: [
       { request: { method: 'PUT', credentials: 'include' }, expect: { outcome: 'readable', server: { preflight: preflighted(), actual: 'with-cookie' } } },
+      { request: { method: 'PUT', credentials: 'include' }, expect: { outcome: 'readable', server: { preflight: false, actual: 'with-cookie' } } },
+      // The third step tells a cache that never works from one that misses once.
       { request: { method: 'PUT', credentials: 'include' }, expect: { outcome: 'readable', server: { preflight: false, actual: 'with-cookie' } } },
     ],
     exceptions: [{
@@ -432,17 +461,19 @@ export const MATRIX_CASES: MatrixCase[] = [
 
   // ── the null origin of a sandboxed iframe ──────────────────────────────────────────────────
   {
-    area: 'sandbox', name: 'sandboxed iframe is blocked when only the site is trusted', client: 'fetch', sandboxed: true,
+    area: 'sandbox', name: 'sandboxed iframe is blocked when only the site is trusted', client: 'fetch', context: 'sandboxed',
     behaviour: (o) => ({ cors: { allowOrigin: [o.page] } }),
     steps: one(GET_WITHOUT_COOKIE, blocked('allow-origin-mismatch', 'without-cookie')),
     exceptions: [{ engine: 'webkit', why: WEBKIT_ORIGIN_WORDING, expect: { reason: 'missing-allow-origin' } }],
   },
   {
-    area: 'sandbox', name: 'sandboxed iframe is readable when null is trusted', client: 'xhr', sandboxed: true,
+    area: 'sandbox', name: 'sandboxed iframe is readable when null is trusted', client: 'xhr', context: 'sandboxed',
     behaviour: () => ({ cors: { allowOrigin: ['null'] } }),
     steps: one(GET_WITHOUT_COOKIE, readable('without-cookie')),
   },
 ];
+
+export const MATRIX_CASES: MatrixCase[] = [...BASE_CASES, ...WPT_CASES];
 
 /** A step's expectation for one engine: the table's, with that engine's exception applied. */
 export function expectationFor(matrixCase: MatrixCase, stepIndex: number, engine: EngineName): StepExpectation {

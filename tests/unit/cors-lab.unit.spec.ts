@@ -66,7 +66,7 @@ test('answers the request and the preflight as the behaviour says', async ({ ser
   expect(actual.headers['access-control-allow-methods']).toBeUndefined();
   expect(actual.headers['set-cookie']).toEqual(['lab_probe=1; Path=/cors-lab']);
   expect(actual.headers['vary']).toMatch(/\bOrigin\b/);
-  expect(JSON.parse(actual.body)).toEqual({ lab: 'unit: answers', method: 'GET', status: 418 });
+  expect(JSON.parse(actual.body)).toEqual({ lab: 'unit: answers', hop: 0, method: 'GET', status: 418 });
 
   const preflight = await send(url, 'OPTIONS', { Origin: ORIGIN, 'Access-Control-Request-Method': 'PUT' });
   expect(preflight.status).toBe(403);
@@ -84,12 +84,35 @@ test('answers the request and the preflight as the behaviour says', async ({ ser
   expect(labExchanges(servers.api.exchangeLog, 'another case')).toEqual([]);
 });
 
-test('an empty allow-origin list sends no header; a redirect sends Location', async ({ servers }) => {
-  const url = `${servers.api.url}${labPath({ case: 'unit: redirect', cors: { allowOrigin: [] }, preflight: { status: 307, location: 'next' } })}`;
+test('an empty allow-origin list sends no header; a redirect sends Location to the next hop on a named site', async ({ servers }) => {
+  const behaviour: LabBehaviour = {
+    case: 'unit: redirect',
+    cors: { allowOrigin: [] },
+    preflight: { status: 307, redirect: { to: 'api' } },
+    actual: { status: 303, redirect: { to: 'other', userInfo: true } },
+    hops: [{ cors: { allowOrigin: ['null'] } }],
+  };
+  const url = `${servers.api.url}${labPath(behaviour)}`;
   const preflight = await send(url, 'OPTIONS', { Origin: ORIGIN, 'Access-Control-Request-Method': 'PUT' });
   expect(preflight.status).toBe(307);
-  expect(preflight.headers.location).toBe('next');
+  expect(preflight.headers.location).toBe(`${servers.api.url}${labPath(behaviour, 'hop-1')}`);
   expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+
+  const actual = await send(url, 'GET', { Origin: ORIGIN });
+  expect(actual.status).toBe(303);
+  const next = new URL(actual.headers.location ?? '');
+  expect([next.origin, next.username, next.password]).toEqual([servers.untrustedSiteUrl, 'lab-user', 'lab-password']);
+  next.username = next.password = '';
+  const hop = await send(next.href, 'GET', { Origin: 'null' });
+  expect(hop.headers['access-control-allow-origin']).toBe('null');
+  expect(JSON.parse(hop.body)).toEqual({ lab: 'unit: redirect', hop: 1, method: 'GET', status: 200 });
+  expect(labExchanges(servers.api.exchangeLog, 'unit: redirect').map((e) => [e.method, e.lab?.hop, e.status])).toEqual([
+    ['OPTIONS', 0, 307],
+    ['GET', 0, 303],
+    ['GET', 1, 200],
+  ]);
+  const noHop = await send(`${servers.api.url}${labPath(behaviour, 'hop-2')}`, 'GET', { Origin: ORIGIN });
+  expect([noHop.status, noHop.body]).toEqual([400, 'cors-lab: malformed behaviour: the behaviour has no hop 2\n']);
 });
 
 const malformed: [string, string, RegExp][] = [
@@ -102,8 +125,8 @@ const malformed: [string, string, RegExp][] = [
   ['unknown key', `/cors-lab/${Buffer.from('{"case":"x","cros":{}}').toString('base64url')}/resource`, /unknown key 'cros'/],
   ['allowOrigin not a list', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":"*"}}').toString('base64url')}/resource`, /allowOrigin must be an array/],
   ['bad status', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":99}}').toString('base64url')}/resource`, /status must be an integer from 200 to 599/],
-  ['redirect off the lab', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"https://evil.example/"}}').toString('base64url')}/resource`, /location must be a relative path within the lab/],
-  ['redirect to another path', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"/login"}}').toString('base64url')}/resource`, /location must be a relative path within the lab/],
+  ['redirect off the suite', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"redirect":{"to":"https://evil.example/"}}}').toString('base64url')}/resource`, /redirect\.to must be one of api, page, other/],
+  ['a Location of its own', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"/login"}}').toString('base64url')}/resource`, /unknown key 'location'/],
   ['the org\'s session cookie', `/cors-lab/${Buffer.from('{"case":"x","actual":{"setCookie":"sid=fixed; Path=/"}}').toString('base64url')}/resource`, /setCookie must set a cookie named lab_…, got 'sid=fixed'/],
   ['control character', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":["a\\nb"]}}').toString('base64url')}/resource`, /control character/],
 ];

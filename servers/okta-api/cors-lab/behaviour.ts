@@ -1,8 +1,10 @@
 /**
- * What a CORS lab URL asks the API to answer. The whole behaviour travels in the URL path
- * (`/cors-lab/<base64url(JSON)>/<anything>`), so a preflight and the request it precedes,
+ * What a CORS lab URL asks the server to answer. The whole behaviour travels in the URL path
+ * (`/cors-lab/<base64url(JSON)>/<resource>`), so a preflight and the request it precedes,
  * which share the URL, carry the same behaviour: no server state, nothing shared between
- * parallel tests.
+ * parallel tests. A redirect keeps the behaviour and names the next hop in the resource
+ * (`hop-1`, `hop-2`…), answered by `hops[0]`, `hops[1]`…; it may go to one of the suite's own
+ * sites only (LabSite), never to a host the URL names.
  */
 import { isRecord } from '../../util/is-record.js';
 
@@ -17,24 +19,41 @@ export interface LabCorsHeaders {
   maxAge?: string;
 }
 
+/** The suite's own sites a redirect may go to: the API, the probe page's site, the other (untrusted) site. */
+export const LAB_SITES = ['api', 'page', 'other'] as const;
+export type LabSite = (typeof LAB_SITES)[number];
+
+export interface LabRedirect {
+  /** Which site's lab answers the next hop. */
+  to: LabSite;
+  /** Put a user name and password into the Location URL. */
+  userInfo?: boolean;
+}
+
 export interface LabAnswer {
-  /** HTTP status; the preflight defaults to 204, the request to 200. */
+  /** HTTP status; the preflight defaults to 204, the request to 200 (the redirect's: 302). */
   status?: number;
-  /** Sent as Location (a redirect when the status is 3xx). */
-  location?: string;
+  /** Answer with a redirect (Location) to the next hop, on the site named. */
+  redirect?: LabRedirect;
   /** Overrides the shared `cors` headers for this answer only (a key set to undefined removes nothing). */
   cors?: LabCorsHeaders;
   /** A Set-Cookie header on this answer. */
   setCookie?: string;
 }
 
-export interface LabBehaviour {
-  /** Names the case; it also makes the URL, and so the log entries, unique per case. */
-  case: string;
+/** How one hop answers: its preflight and its request. */
+export interface LabHop {
   /** Headers on both the preflight's and the request's answer, unless an answer overrides them. */
   cors?: LabCorsHeaders;
   preflight?: LabAnswer;
   actual?: LabAnswer;
+}
+
+export interface LabBehaviour extends LabHop {
+  /** Names the case: the lab tags the exchange log's entries with it. */
+  case: string;
+  /** The hops after a redirect: hops[0] answers `hop-1`, and so on. */
+  hops?: LabHop[];
 }
 
 export const LAB_PREFIX = '/cors-lab';
@@ -53,8 +72,9 @@ export class BehaviourError extends Error {
 }
 
 const CORS_KEYS = ['allowOrigin', 'allowCredentials', 'allowMethods', 'allowHeaders', 'exposeHeaders', 'maxAge'] as const;
-const ANSWER_KEYS = ['status', 'location', 'cors', 'setCookie'] as const;
-const BEHAVIOUR_KEYS = ['case', 'cors', 'preflight', 'actual'] as const;
+const ANSWER_KEYS = ['status', 'redirect', 'cors', 'setCookie'] as const;
+const HOP_KEYS = ['cors', 'preflight', 'actual'] as const;
+const BEHAVIOUR_KEYS = ['case', ...HOP_KEYS, 'hops'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -84,6 +104,18 @@ function corsHeaders(value: unknown, where: string): LabCorsHeaders {
   return out;
 }
 
+// A site's name only, never a URL: the lab cannot be made an open redirect.
+function redirect(value: unknown, where: string): LabRedirect {
+  if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
+  onlyKeys(value, ['to', 'userInfo'], where);
+  const to = value.to;
+  if (typeof to !== 'string' || !(LAB_SITES as readonly string[]).includes(to)) {
+    throw new BehaviourError(`${where}.to must be one of ${LAB_SITES.join(', ')} (the suite's own sites), got ${JSON.stringify(to)}`);
+  }
+  if (value.userInfo !== undefined && typeof value.userInfo !== 'boolean') throw new BehaviourError(`${where}.userInfo must be true or false`);
+  return { to: to as LabSite, ...(value.userInfo === true ? { userInfo: true } : {}) };
+}
+
 function answer(value: unknown, where: string): LabAnswer {
   if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
   onlyKeys(value, ANSWER_KEYS, where);
@@ -95,14 +127,7 @@ function answer(value: unknown, where: string): LabAnswer {
     }
     out.status = status;
   }
-  if (value.location !== undefined) {
-    // A relative path only: the lab redirects within itself, never to another site (no open redirect).
-    const location = headerValue(value.location, `${where}.location`);
-    if (location === '' || /^[/\\]|:/.test(location)) {
-      throw new BehaviourError(`${where}.location must be a relative path within the lab (no scheme, no leading '/'), got '${location}'`);
-    }
-    out.location = location;
-  }
+  if (value.redirect !== undefined) out.redirect = redirect(value.redirect, `${where}.redirect`);
   if (value.cors !== undefined) out.cors = corsHeaders(value.cors, `${where}.cors`);
   if (value.setCookie !== undefined) {
     // Only the lab's own cookies: a lab URL must never set (or fixate) the org's session cookie.
@@ -115,16 +140,40 @@ function answer(value: unknown, where: string): LabAnswer {
   return out;
 }
 
+function hop(value: Json, where: string): LabHop {
+  const out: LabHop = {};
+  if (value.cors !== undefined) out.cors = corsHeaders(value.cors, `${where}.cors`);
+  if (value.preflight !== undefined) out.preflight = answer(value.preflight, `${where}.preflight`);
+  if (value.actual !== undefined) out.actual = answer(value.actual, `${where}.actual`);
+  return out;
+}
+
 /** Checks a decoded behaviour; throws BehaviourError with a one-line reason. */
 export function validateBehaviour(value: unknown): LabBehaviour {
   if (!isRecord(value)) throw new BehaviourError('the behaviour must be a JSON object');
   onlyKeys(value, BEHAVIOUR_KEYS, 'behaviour');
   if (typeof value.case !== 'string' || value.case === '') throw new BehaviourError('behaviour.case must be a non-empty string');
-  const out: LabBehaviour = { case: value.case };
-  if (value.cors !== undefined) out.cors = corsHeaders(value.cors, 'behaviour.cors');
-  if (value.preflight !== undefined) out.preflight = answer(value.preflight, 'behaviour.preflight');
-  if (value.actual !== undefined) out.actual = answer(value.actual, 'behaviour.actual');
+  const out: LabBehaviour = { case: value.case, ...hop(value, 'behaviour') };
+  if (value.hops !== undefined) {
+    if (!Array.isArray(value.hops)) throw new BehaviourError('behaviour.hops must be an array');
+    out.hops = value.hops.map((h: unknown, i) => {
+      if (!isRecord(h)) throw new BehaviourError(`behaviour.hops[${i}] must be an object`);
+      onlyKeys(h, HOP_KEYS, `behaviour.hops[${i}]`);
+      return hop(h, `behaviour.hops[${i}]`);
+    });
+  }
   return out;
+}
+
+/** The hop a resource name asks for: `hop-N` is hop N, anything else hop 0. */
+export function hopIndex(resource: string): number {
+  const m = /^hop-([1-9]\d?)$/.exec(resource);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The answers of hop N, or undefined when the behaviour has no such hop. */
+export function hopOf(behaviour: LabBehaviour, index: number): LabHop | undefined {
+  return index === 0 ? behaviour : behaviour.hops?.[index - 1];
 }
 
 export function decodeBehaviour(segment: string): LabBehaviour {

@@ -3,19 +3,24 @@
  *
  * Each URL says how to answer (see behaviour.ts): any Access-Control-Allow-Origin value or
  * values (`*`, `null`, a wrong origin, two headers…), any Allow-Credentials, methods, headers,
- * Max-Age, status and redirect. It may send what no real server should, because the suite
- * checks how browsers react to exactly that. The org's own endpoints never use it: their CORS
- * comes from the Trusted Origins store (cors-policy.ts) and nothing here reads that store.
+ * Max-Age, status, and redirects to the next hop on one of the suite's own sites. It may send
+ * what no real server should, because the suite checks how browsers react to exactly that.
+ * The org's own endpoints never use it: their CORS comes from the Trusted Origins store
+ * (cors-policy.ts) and nothing here reads that store. The API and both websites mount it.
  */
-import { Router, type Request, type Response } from 'express';
-import type { Exchange, ExchangeLog } from '../exchange-log.js';
+import { Router, type Response } from 'express';
+import type { Exchange, ExchangeLog, LabTag } from '../exchange-log.js';
+import { isPreflight } from '../preflight.js';
 import {
   BehaviourError,
   decodeBehaviour,
+  hopIndex,
+  hopOf,
   LAB_PREFIX,
   type LabAnswer,
-  type LabBehaviour,
   type LabCorsHeaders,
+  type LabHop,
+  type LabSite,
 } from './behaviour.js';
 
 const HEADER_NAMES: Record<keyof LabCorsHeaders, string> = {
@@ -27,12 +32,10 @@ const HEADER_NAMES: Record<keyof LabCorsHeaders, string> = {
   maxAge: 'Access-Control-Max-Age',
 };
 
-function isPreflight(req: Request): boolean {
-  return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-}
+/** The origins of the suite's own sites, filled in once they listen; a redirect may only go there. */
+export type LabSites = Partial<Record<LabSite, string>>;
 
-function applyAnswer(res: Response, shared: LabCorsHeaders | undefined, answer: LabAnswer | undefined): void {
-  const cors: LabCorsHeaders = { ...shared, ...answer?.cors };
+function applyCors(res: Response, cors: LabCorsHeaders): void {
   for (const key of Object.keys(HEADER_NAMES) as (keyof LabCorsHeaders)[]) {
     const value = cors[key];
     if (value === undefined) continue;
@@ -43,51 +46,61 @@ function applyAnswer(res: Response, shared: LabCorsHeaders | undefined, answer: 
       res.setHeader(HEADER_NAMES[key], value);
     }
   }
-  if (answer?.location !== undefined) res.setHeader('Location', answer.location);
+}
+
+/** The Location of a redirect to the next hop: the same behaviour on a named site, never a host from the URL. */
+function nextHopUrl(sites: LabSites, answer: LabAnswer, segment: string, hop: number): string {
+  const redirect = answer.redirect;
+  const origin = redirect === undefined ? undefined : sites[redirect.to];
+  if (redirect === undefined || origin === undefined) throw new BehaviourError(`no site '${redirect?.to ?? ''}' is known to the lab`);
+  const url = new URL(`${LAB_PREFIX}/${segment}/hop-${hop + 1}`, origin);
+  if (redirect.userInfo === true) {
+    url.username = 'lab-user';
+    url.password = 'lab-password';
+  }
+  return url.href;
+}
+
+function answerWith(res: Response, hop: LabHop, answer: LabAnswer | undefined, location: string | undefined): void {
+  applyCors(res, { ...hop.cors, ...answer?.cors });
+  if (location !== undefined) res.setHeader('Location', location);
   if (answer?.setCookie !== undefined) res.setHeader('Set-Cookie', answer.setCookie);
 }
 
-/** Mounted at LAB_PREFIX (`/cors-lab`). */
-export function corsLabRouter(): Router {
+/** Mounted at LAB_PREFIX (`/cors-lab`) on the API and on the websites. */
+export function corsLabRouter(sites: LabSites): Router {
   const router = Router();
   router.use((req, res) => {
-    // req.path is `/<behaviour>/<resource…>` below the mount point.
-    const [, segment = '', ...rest] = req.path.split('/');
-    let behaviour: LabBehaviour;
+    // req.path is `/<behaviour>/<resource>` below the mount point.
+    const [, segment = '', resource, ...rest] = req.path.split('/');
     try {
-      if (segment === '' || rest.length === 0) throw new BehaviourError(`use ${LAB_PREFIX}/<base64url(JSON behaviour)>/<resource>`);
-      behaviour = decodeBehaviour(segment);
+      if (segment === '' || resource === undefined || rest.length > 0) throw new BehaviourError(`use ${LAB_PREFIX}/<base64url(JSON behaviour)>/<resource>`);
+      const behaviour = decodeBehaviour(segment);
+      const index = hopIndex(resource);
+      const hop = hopOf(behaviour, index);
+      if (hop === undefined) throw new BehaviourError(`the behaviour has no hop ${index}`);
+      const answer = isPreflight(req) ? hop.preflight : hop.actual;
+      const location = answer?.redirect === undefined ? undefined : nextHopUrl(sites, answer, segment, index);
+      // Tags the exchange log's entry: how a test finds its case's exchanges.
+      res.locals.lab = { case: behaviour.case, hop: index } satisfies LabTag;
+      // The answers differ by Origin whenever a behaviour echoes one: never let a cache mix them.
+      res.vary('Origin');
+      answerWith(res, hop, answer, location);
+      const status = answer?.status ?? (location !== undefined ? 302 : isPreflight(req) ? 204 : 200);
+      if (isPreflight(req) || location !== undefined) {
+        res.status(status).end();
+        return;
+      }
+      res.status(status).json({ lab: behaviour.case, hop: index, method: req.method, status });
     } catch (error) {
       const message = error instanceof BehaviourError ? error.message : String(error);
       res.status(400).type('text').send(`cors-lab: malformed behaviour: ${message}\n`);
-      return;
     }
-    // The answers differ by Origin whenever a behaviour echoes one: never let a cache mix them.
-    res.vary('Origin');
-    if (isPreflight(req)) {
-      applyAnswer(res, behaviour.cors, behaviour.preflight);
-      res.status(behaviour.preflight?.status ?? 204).end();
-      return;
-    }
-    applyAnswer(res, behaviour.cors, behaviour.actual);
-    const status = behaviour.actual?.status ?? 200;
-    res.status(status).json({ lab: behaviour.case, method: req.method, status });
   });
   return router;
 }
 
-/** The case a lab URL belongs to, or undefined for other URLs (and malformed lab URLs). */
-export function labCaseOf(url: string): string | undefined {
-  if (!url.startsWith(`${LAB_PREFIX}/`)) return undefined;
-  const segment = url.slice(LAB_PREFIX.length + 1).split(/[/?]/)[0] ?? '';
-  try {
-    return decodeBehaviour(segment).case;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What the API received for one lab case: its preflights and requests, in order. */
+/** What the servers received for one lab case, all hops and sites: its preflights and requests, in order. */
 export function labExchanges(log: ExchangeLog, labCase: string): Exchange[] {
-  return log.entries().filter((entry) => labCaseOf(entry.url) === labCase);
+  return log.entries().filter((entry) => entry.lab?.case === labCase);
 }

@@ -1,50 +1,73 @@
 // The CORS probe: runs one request described as JSON and reports what the page could read.
-//   request = { client: 'xhr'|'fetch', url, method, headers: {name: value}, credentials:
-//               'include'|'omit', body?, readHeaders: [names], sandboxed?: boolean }
-//   result  = { readable, status, body, headers: {name: value|null}, headerNames, error, origin }
-// On probe.html it renders the result into #probe-result. With `sandboxed`, the request runs
-// in an <iframe sandbox="allow-scripts" srcdoc> (an opaque origin, so `Origin: null`) and the
-// frame posts its result back.
+//   request = { client: 'xhr'|'sync-xhr'|'fetch', url, method, headers: {name: value},
+//               credentials: 'include'|'omit', body?, readHeaders: [names],
+//               context?: 'page'|'sandboxed'|'data-iframe'|'worker', mode?: fetch's mode,
+//               user?, password? (XHR's open), uploadListener?: boolean (XHR) }
+//   result  = { readable, opaque, status, body, headers: {name: value|null}, headerNames, error,
+//               origin, responseUrl }
+// On probe.html it renders the result into #probe-result. With context `sandboxed` or
+// `data-iframe` the request runs in an <iframe sandbox="allow-scripts" srcdoc> or a data: URL
+// frame (opaque origins, so `Origin: null`); with `worker` in a dedicated worker. Each posts its
+// result back.
 (function () {
   'use strict';
+  var scope = typeof window === 'undefined' ? self : window;
 
   function lower(names) { return names.map(function (n) { return n.toLowerCase(); }); }
 
   function viaXhr(request) {
     return new Promise(function (resolve) {
       var xhr = new XMLHttpRequest();
-      xhr.open(request.method, request.url, true);
+      var async = request.client !== 'sync-xhr';
+      if (request.user !== undefined) xhr.open(request.method, request.url, async, request.user, request.password);
+      else xhr.open(request.method, request.url, async);
       xhr.withCredentials = request.credentials === 'include';
       Object.keys(request.headers || {}).forEach(function (name) { xhr.setRequestHeader(name, request.headers[name]); });
-      xhr.onload = function () {
+      // A listener on the upload object makes the request preflighted (XHR standard).
+      if (request.uploadListener) xhr.upload.onprogress = function () {};
+      var loaded = function () {
         var headers = {};
         request.readHeaders.forEach(function (name) { headers[name] = xhr.getResponseHeader(name); });
         var names = xhr.getAllResponseHeaders().trim().split(/\r?\n/).filter(Boolean).map(function (line) {
           return line.slice(0, line.indexOf(':')).trim().toLowerCase();
         });
-        resolve({ readable: true, status: xhr.status, body: xhr.responseText, headers: headers, headerNames: names, error: null });
+        resolve({ readable: true, opaque: false, status: xhr.status, body: xhr.responseText, headers: headers, headerNames: names, error: null, responseUrl: xhr.responseURL });
       };
       // A CORS failure is a network error to the page: status 0 and no details.
-      xhr.onerror = function () {
-        resolve({ readable: false, status: xhr.status, body: null, headers: {}, headerNames: [], error: 'XMLHttpRequest error event' });
+      var failed = function (error) {
+        resolve({ readable: false, opaque: false, status: xhr.status, body: null, headers: {}, headerNames: [], error: error, responseUrl: '' });
       };
-      xhr.send(request.body === undefined ? null : request.body);
+      if (async) {
+        xhr.onload = loaded;
+        xhr.onerror = function () { failed('XMLHttpRequest error event'); };
+      }
+      try {
+        xhr.send(request.body === undefined ? null : request.body);
+      } catch (error) {
+        failed(String(error));
+        return;
+      }
+      if (!async) loaded();
     });
   }
 
   function viaFetch(request) {
-    var init = { method: request.method, headers: request.headers || {}, credentials: request.credentials, mode: 'cors' };
+    var init = { method: request.method, headers: request.headers || {}, credentials: request.credentials, mode: request.mode || 'cors' };
     if (request.body !== undefined) init.body = request.body;
-    return window.fetch(request.url, init).then(function (response) {
+    return scope.fetch(request.url, init).then(function (response) {
+      // no-cors: an opaque response, nothing of it readable (status 0), and no error either.
+      if (response.type === 'opaque') {
+        return { readable: false, opaque: true, status: response.status, body: null, headers: {}, headerNames: [], error: null, responseUrl: response.url };
+      }
       return response.text().then(function (text) {
         var headers = {};
         request.readHeaders.forEach(function (name) { headers[name] = response.headers.get(name); });
         var names = [];
         response.headers.forEach(function (_value, name) { names.push(name.toLowerCase()); });
-        return { readable: true, status: response.status, body: text, headers: headers, headerNames: names, error: null };
+        return { readable: true, opaque: false, status: response.status, body: text, headers: headers, headerNames: names, error: null, responseUrl: response.url };
       });
     }, function (error) {
-      return { readable: false, status: 0, body: null, headers: {}, headerNames: [], error: String(error) };
+      return { readable: false, opaque: false, status: 0, body: null, headers: {}, headerNames: [], error: String(error), responseUrl: '' };
     });
   }
 
@@ -52,12 +75,20 @@
     var run = request.client === 'fetch' ? viaFetch : viaXhr;
     return run(request).then(function (result) {
       result.headerNames = lower(result.headerNames).sort();
-      result.origin = String(window.origin);
+      result.origin = String(scope.origin);
       return result;
     });
   }
 
-  // Inside the sandboxed frame: run what the parent embedded, post the result back.
+  // In a worker: run each request the page posts, post the result back.
+  if (typeof window === 'undefined') {
+    self.onmessage = function (event) {
+      runHere(event.data).then(function (result) { self.postMessage({ corsProbeResult: result }); });
+    };
+    return;
+  }
+
+  // Inside a frame: run what the parent embedded, post the result back.
   if (window.__corsProbeRequest) {
     runHere(window.__corsProbeRequest).then(function (result) {
       window.parent.postMessage({ corsProbeResult: result }, '*');
@@ -65,16 +96,23 @@
     return;
   }
 
-  function runSandboxed(request) {
+  var probeScript = new URL('/cors-probe.js', window.location.href).href;
+
+  function inFrame(request) {
     return new Promise(function (resolve) {
       var frame = document.createElement('iframe');
-      frame.setAttribute('sandbox', 'allow-scripts');
       frame.className = 'probe-frame';
-      var inner = Object.assign({}, request, { sandboxed: false });
+      var inner = Object.assign({}, request, { context: 'page' });
       // '<' escaped so that no value can close the script element early.
       var json = JSON.stringify(inner).replace(/</g, '\\u003c');
-      frame.srcdoc = '<!doctype html><script>window.__corsProbeRequest = ' + json + ';</script>' +
-        '<script src="' + new URL('/cors-probe.js', window.location.href).href + '"></script>';
+      var html = '<!doctype html><script>window.__corsProbeRequest = ' + json + ';</script>' +
+        '<script src="' + probeScript + '"></script>';
+      if (request.context === 'sandboxed') {
+        frame.setAttribute('sandbox', 'allow-scripts');
+        frame.srcdoc = html;
+      } else {
+        frame.src = 'data:text/html;charset=utf-8,' + encodeURIComponent(html);
+      }
       window.addEventListener('message', function onMessage(event) {
         if (event.source !== frame.contentWindow || !event.data || !event.data.corsProbeResult) return;
         window.removeEventListener('message', onMessage);
@@ -82,6 +120,23 @@
       });
       document.body.appendChild(frame);
     });
+  }
+
+  function inWorker(request) {
+    return new Promise(function (resolve) {
+      var worker = new Worker(probeScript);
+      worker.onmessage = function (event) {
+        worker.terminate();
+        resolve(event.data.corsProbeResult);
+      };
+      worker.postMessage(Object.assign({}, request, { context: 'page' }));
+    });
+  }
+
+  function runIn(request) {
+    if (request.context === 'sandboxed' || request.context === 'data-iframe') return inFrame(request);
+    if (request.context === 'worker') return inWorker(request);
+    return runHere(request);
   }
 
   function el(tag, attrs, text) {
@@ -96,10 +151,11 @@
   function render(request, result, run) {
     var box = document.getElementById('probe-result');
     box.textContent = '';
-    var outcome = result.readable ? 'readable' : 'blocked';
+    var outcome = result.readable ? 'readable' : result.opaque ? 'opaque' : 'blocked';
     box.appendChild(el('p', { 'class': 'probe-summary' },
       request.method + ' ' + request.url + ' from ' + result.origin + ': ' +
-      (result.readable ? 'readable, status ' + result.status : 'blocked (the page sees status ' + result.status + ')')));
+      (result.readable ? 'readable, status ' + result.status
+        : result.opaque ? 'opaque (no-cors: nothing readable)' : 'blocked (the page sees status ' + result.status + ')')));
     if (result.readable) {
       box.appendChild(el('pre', { 'class': 'probe-body' }, result.body));
       var list = el('dl', { 'class': 'probe-headers' });
@@ -110,7 +166,7 @@
           value === null ? '(not readable)' : value));
       });
       box.appendChild(list);
-    } else {
+    } else if (!result.opaque) {
       box.appendChild(el('p', { 'class': 'probe-error', role: 'alert' }, result.error));
     }
     box.setAttribute('data-outcome', outcome);
@@ -129,7 +185,7 @@
       var box = document.getElementById('probe-result');
       box.setAttribute('data-state', 'running');
       box.setAttribute('data-run', String(run));
-      return (request.sandboxed ? runSandboxed(request) : runHere(request)).then(function (result) {
+      return runIn(request).then(function (result) {
         render(request, result, run);
         result.run = run;
         return result;

@@ -2,12 +2,15 @@
  * Names why an engine blocked a cross-origin read, whatever words the engine used.
  *
  * Each engine prints its own sentence (see the rules below); the suite asserts on reason
- * codes so that one expectation holds for all engines. A CORS message no rule knows yields
- * `unrecognized` with the raw text kept: tests then fail and show it, never pass silently.
+ * codes so that one expectation holds for all engines. Any message that talks about CORS or
+ * access control (CORS_VOCABULARY) and that no rule knows yields `unrecognized` with the raw
+ * text kept: tests then fail and show it, never pass silently.
  *
- * The rules are data: per engine, a test for "this is a CORS block message", a parser that
- * splits off URL/origin, and an ordered list of (pattern → reason). The texts were checked
- * against messages captured from the engines (tests/framework/cors/captured-messages/, made by capture-messages.ts).
+ * The rules are data: per engine, the companion lines that are no block of their own, a parser
+ * that splits off URL/origin, and an ordered list of (pattern → reason). The texts were checked
+ * against messages captured from the engines (tests/framework/cors/captured-messages/, made by
+ * scripts/capture-messages.ts) and, for errors a plain page cannot trigger here, against the
+ * engines' source strings (captured-messages/public-sources.json). COVERAGE.md lists them all.
  */
 import type { EngineMessage, EngineName } from '../engines/engine.js';
 
@@ -24,6 +27,13 @@ export const REASON_CODES = [
   'wildcard-with-credentials',
   /** Access-Control-Allow-Credentials missing or not exactly `true`. */
   'allow-credentials-not-true',
+  /** The same five failures found on the preflight's answer (Chromium words them apart). */
+  'preflight-missing-allow-origin',
+  'preflight-allow-origin-mismatch',
+  'preflight-multiple-allow-origin',
+  'preflight-invalid-allow-origin',
+  'preflight-wildcard-with-credentials',
+  'preflight-allow-credentials-not-true',
   /** The preflight answered with a status outside 200–299. */
   'preflight-status-not-ok',
   /** The method is not in Access-Control-Allow-Methods. */
@@ -36,12 +46,31 @@ export const REASON_CODES = [
   'invalid-allow-headers',
   /** The preflight answered with a redirect. */
   'preflight-redirect-not-allowed',
+  /** A cross-origin redirect to a URL with user name / password (or, in WebKit's wording, a non-HTTP URL). */
+  'redirect-url-not-allowed',
+  /** The request's mode (`same-origin`) forbids the cross-origin URL. */
+  'disallowed-by-mode',
+  /** The URL's scheme does not support CORS. */
+  'scheme-not-supported',
   /** Firefox's follow-up after a failed preflight: the request itself never got a response. */
   'request-did-not-succeed',
+  /** CORS switched off in the browser (Firefox's content.cors.disable). */
+  'cors-disabled',
+  /** Firefox could not add the Origin header. */
+  'origin-header-not-added',
+  /** Chromium's internal "the response is invalid". */
+  'invalid-response',
+  /** Chromium's Private/Local Network Access refusals. */
+  'private-network-access',
+  /** A warning, not a block: Firefox will stop letting `Allow-Headers: *` cover Authorization. */
+  'authorization-not-covered-by-wildcard',
   'unrecognized',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 export type KnownReason = Exclude<ReasonCode, 'unrecognized'>;
+
+/** Reasons that warn but do not block: corsBlocks leaves them out, corsWarnings returns them. */
+export const WARNING_REASONS: readonly ReasonCode[] = ['authorization-not-covered-by-wildcard'];
 
 export interface CorsBlock {
   reason: ReasonCode;
@@ -60,46 +89,78 @@ export interface Rule {
 
 /** Recognises that a message is about CORS at all, and pulls out URL and origin. */
 export interface EngineDialect {
-  isCorsMessage(text: string): boolean;
+  /** Messages that use CORS words but are no block of their own (companions of one). */
+  companion: RegExp[];
+  /** The engine's CORS refusals worded without CORS_VOCABULARY. */
+  alsoCors: RegExp[];
   /** The reason part, URL and origin of a CORS message. */
   parse(text: string): { detail: string; url?: string; origin?: string };
   /** Tried in order; the first match names the reason. */
   rules: Rule[];
 }
 
+/**
+ * What makes a message a CORS one, in any engine's wording: URLs are taken out first (a
+ * base64 segment could spell anything). A message with these words that no rule knows fails.
+ */
+export const CORS_VOCABULARY =
+  /\bCORS\b|access[- ]control|Cross-Origin Resource Sharing|Same Origin Policy|cross[- ]origin (?:request|redirect)|preflight|request mode/i;
+const URLS = /\b[a-z][\w+.-]*:\/\/\S+/gi;
+
 // Chromium: "Access to <XMLHttpRequest|fetch> at '<url>' [(redirected from '<url0>') ]from origin
 // '<origin>' has been blocked by CORS policy: [Response to preflight request doesn't pass access
-// control check: ]<reason>". Preflight failures share the reasons of the actual response.
+// control check: ]<reason>". The preflight prefix turns five reasons into their preflight codes.
+const PREFLIGHT = "Response to preflight request doesn't pass access control check: ";
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const actualOnly = (reason: KnownReason, body: string): Rule => ({ reason, pattern: new RegExp(`^(?!${escaped(PREFLIGHT)})${body}`, 's') });
+const preflightOnly = (reason: KnownReason, body: string): Rule => ({ reason, pattern: new RegExp(`^${escaped(PREFLIGHT)}${body}`, 's') });
+const both = (reason: KnownReason, preflightReason: KnownReason, body: string): Rule[] => [
+  actualOnly(reason, body),
+  preflightOnly(preflightReason, body),
+];
+
 const chromium: EngineDialect = {
-  isCorsMessage: (text) => /has been blocked by CORS policy/.test(text),
+  companion: [],
+  // A same-origin-mode request redirected to another origin.
+  alsoCors: [/^Unsafe attempt to load URL \S+ from frame with URL \S+\. Domains, protocols and ports must match\./],
   parse: (text) => {
-    const m = /^Access to (?:XMLHttpRequest|fetch) at '([^']*)'(?: \(redirected from '[^']*'\))? from origin '([^']*)' has been blocked by CORS policy: (.*)$/s.exec(text);
-    return m ? { url: m[1], origin: m[2], detail: m[3] ?? '' } : { detail: text };
+    const m = /^Access to (?:XMLHttpRequest|fetch) at '([^']*)'(?: \(redirected from '([^']*)'\))? from origin '([^']*)' has been blocked by CORS policy: (.*)$/s.exec(text);
+    // A redirected request is reported under its last URL; the page asked for the first one.
+    if (m) return { url: m[2] ?? m[1], origin: m[3], detail: m[4] ?? '' };
+    const mode = /^Fetch API cannot load (\S+)\. (Request mode is .*)$/s.exec(text) ?? /^Unsafe attempt to load URL (\S+) (from frame with URL .*)$/s.exec(text);
+    return mode ? { url: mode[1], detail: mode[2] ?? '' } : { detail: text };
   },
   rules: [
-    { reason: 'missing-allow-origin', pattern: /No 'Access-Control-Allow-Origin' header is present on the requested resource/ },
-    { reason: 'allow-origin-mismatch', pattern: /The 'Access-Control-Allow-Origin' header has a value '.*' that is not equal to the supplied origin/s },
-    { reason: 'multiple-allow-origin', pattern: /The 'Access-Control-Allow-Origin' header contains multiple values '.*', but only one is allowed/s },
-    { reason: 'invalid-allow-origin', pattern: /The 'Access-Control-Allow-Origin' header contains the invalid value '.*'/s },
-    { reason: 'wildcard-with-credentials', pattern: /The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '\*' when the request's credentials mode is 'include'/ },
-    { reason: 'allow-credentials-not-true', pattern: /The value of the 'Access-Control-Allow-Credentials' header in the response is '.*' which must be 'true' when the request's credentials mode is 'include'/s },
-    { reason: 'preflight-status-not-ok', pattern: /^Response to preflight request doesn't pass access control check: It does not have HTTP ok status\.$/ },
-    { reason: 'preflight-redirect-not-allowed', pattern: /^Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request\.$/ },
+    ...both('missing-allow-origin', 'preflight-missing-allow-origin', "No 'Access-Control-Allow-Origin' header is present on the requested resource"),
+    ...both('allow-origin-mismatch', 'preflight-allow-origin-mismatch', "The 'Access-Control-Allow-Origin' header has a value '.*' that is not equal to the supplied origin"),
+    ...both('multiple-allow-origin', 'preflight-multiple-allow-origin', "The 'Access-Control-Allow-Origin' header contains multiple values '.*', but only one is allowed"),
+    ...both('invalid-allow-origin', 'preflight-invalid-allow-origin', "The 'Access-Control-Allow-Origin' header contains the invalid value '.*'"),
+    ...both('wildcard-with-credentials', 'preflight-wildcard-with-credentials', "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '\\*' when the request's credentials mode is 'include'"),
+    ...both('allow-credentials-not-true', 'preflight-allow-credentials-not-true', "The value of the 'Access-Control-Allow-Credentials' header in the response is '.*' which must be 'true' when the request's credentials mode is 'include'"),
+    preflightOnly('preflight-status-not-ok', 'It does not have HTTP ok status\\.$'),
+    preflightOnly('preflight-redirect-not-allowed', 'Redirect is not allowed for a preflight request\\.$'),
     { reason: 'method-not-allowed', pattern: /^Method \S+ is not allowed by Access-Control-Allow-Methods in preflight response\.$/ },
     { reason: 'header-not-allowed', pattern: /^Request header field \S+ is not allowed by Access-Control-Allow-Headers in preflight response\.$/ },
     { reason: 'invalid-allow-methods', pattern: /^Cannot parse Access-Control-Allow-Methods response header field in preflight response\.$/ },
     { reason: 'invalid-allow-headers', pattern: /^Cannot parse Access-Control-Allow-Headers response header field in preflight response\.$/ },
+    { reason: 'redirect-url-not-allowed', pattern: /^Redirect location '.*' contains a username and password, which is disallowed for cross-origin requests\.$/s },
+    { reason: 'disallowed-by-mode', pattern: /^Cross origin requests are not allowed by request mode\.$|^Request mode is "same-origin" but the URL's origin is not same as the request origin |^from frame with URL \S+\. Domains, protocols and ports must match\./s },
+    { reason: 'scheme-not-supported', pattern: /^Cross origin requests are only supported for protocol schemes: / },
+    { reason: 'invalid-response', pattern: /^The response is invalid\.$/ },
+    { reason: 'private-network-access', pattern: /address space|Access-Control-Allow-Private-Network|Private-Network-Access|local network/ },
   ],
 };
 
 // Firefox: "[Cross-Origin Request Blocked: ]The Same Origin Policy disallows reading the remote
 // resource at <url>. (Reason: <reason>)[. Status code: N.]". Over BiDi the prefix arrives as the
-// error's name; the engine adapter puts it back in front. Quotes are typographic (‘ ’).
+// error's name; the engine adapter puts it back in front. Quotes are typographic (‘ ’). Its one
+// warning says "will disallow reading … soon".
 const firefox: EngineDialect = {
-  isCorsMessage: (text) => /Same Origin Policy disallows reading the remote resource/.test(text),
+  companion: [],
+  alsoCors: [],
   parse: (text) => {
     // The URL comes bare, or in ‘ ’ (the wildcard-with-credentials message).
-    const m = /disallows reading the remote resource at (?:‘([^’]*)’|(\S+?))\. \(Reason: (.*)$/s.exec(text);
+    const m = /(?:disallows|will disallow) reading the remote resource at (?:‘([^’]*)’|(\S+?))(?: soon)?\. \(Reason: (.*)$/s.exec(text);
     return m ? { url: m[1] ?? m[2], detail: m[3] ?? '' } : { detail: text };
   },
   rules: [
@@ -115,43 +176,59 @@ const firefox: EngineDialect = {
     { reason: 'invalid-allow-headers', pattern: /^invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Headers’\)/s },
     { reason: 'preflight-redirect-not-allowed', pattern: /^CORS request external redirect not allowed\)/ },
     { reason: 'request-did-not-succeed', pattern: /^CORS request did not succeed\)/ },
+    { reason: 'scheme-not-supported', pattern: /^CORS request not HTTP\)/ },
+    { reason: 'cors-disabled', pattern: /^CORS disabled\)/ },
+    { reason: 'origin-header-not-added', pattern: /^CORS header ‘Origin’ cannot be added\)/ },
+    { reason: 'authorization-not-covered-by-wildcard', pattern: /^When the ‘Access-Control-Allow-Headers’ is ‘\*’, the ‘Authorization’ header is not covered\./ },
   ],
 };
 
-// WebKit prints the reason, then "<API> cannot load <url> due to access control checks.",
-// which carries no reason and so is not classified on its own (corsBlocks pairs the two).
-// Its network log repeats the reason as "Failed to load resource: <reason>": skipped too.
-const WEBKIT_REASONS: Rule[] = [
-  // WebKit says this both when ACAO is missing and when it names another origin.
-  { reason: 'missing-allow-origin', pattern: /^Origin \S+ is not allowed by Access-Control-Allow-Origin\.(?: Status code: \d+)?$/ },
-  { reason: 'multiple-allow-origin', pattern: /^Access-Control-Allow-Origin cannot contain more than one origin\.(?: Status code: \d+)?$/ },
-  { reason: 'wildcard-with-credentials', pattern: /^Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true\.(?: Status code: \d+)?$/ },
-  { reason: 'allow-credentials-not-true', pattern: /^Credentials flag is true, but Access-Control-Allow-Credentials is not "true"\.(?: Status code: \d+)?$/ },
-  { reason: 'preflight-status-not-ok', pattern: /^Preflight response is not successful\.(?: Status code: \d+)?$/ },
-  { reason: 'method-not-allowed', pattern: /^Method \S+ is not allowed by Access-Control-Allow-Methods\.(?: Status code: \d+)?$/ },
-  { reason: 'header-not-allowed', pattern: /^Request header field \S+ is not allowed by Access-Control-Allow-Headers\.(?: Status code: \d+)?$/ },
-  { reason: 'invalid-allow-methods', pattern: /^Header Access-Control-Allow-Methods has an invalid value: .*$/s },
-  { reason: 'invalid-allow-headers', pattern: /^Header Access-Control-Allow-Headers has an invalid value: .*$/s },
-];
+// WebKit prints the reason, then "<API> cannot load <url> due to access control checks.", which
+// carries no reason (a companion: corsBlocks takes the URL from it). Its network log repeats the
+// reason as "Failed to load resource: <reason>": a companion too. A redirect's failure comes as
+// "Cross-origin redirection to <url> denied by Cross-Origin Resource Sharing policy: <reason>".
+const WEBKIT_CANNOT_LOAD = /^(?:XMLHttpRequest|Fetch API|EventSource) cannot load (\S+) due to access control checks\.$/;
+const STATUS = '(?: Status code: \\d+)?$';
+const webkitRule = (reason: KnownReason, body: string): Rule => ({ reason, pattern: new RegExp(`^${body}${STATUS}`, 's') });
 
 const webkit: EngineDialect = {
-  isCorsMessage: (text) =>
-    !text.startsWith('Failed to load resource:') && WEBKIT_MESSAGE.test(text),
+  companion: [/^Failed to load resource: /, WEBKIT_CANNOT_LOAD],
+  alsoCors: [],
   parse: (text) => {
-    const m = /^Origin (\S+) is not allowed by Access-Control-Allow-Origin/.exec(text);
-    return m ? { origin: m[1], detail: text } : { detail: text };
+    const redirect = /^Cross-origin redirection to (\S+) denied by Cross-Origin Resource Sharing policy: (.*)$/s.exec(text);
+    const detail = redirect ? (redirect[2] ?? '') : text;
+    const m = /^Origin (\S+) is not allowed by Access-Control-Allow-Origin/.exec(detail);
+    return m ? { origin: m[1], detail } : { detail };
   },
-  rules: WEBKIT_REASONS,
+  rules: [
+    // WebKit says this both when ACAO is missing and when it names another origin.
+    webkitRule('missing-allow-origin', 'Origin \\S+ is not allowed by Access-Control-Allow-Origin\\.'),
+    webkitRule('multiple-allow-origin', 'Access-Control-Allow-Origin cannot contain more than one origin\\.'),
+    webkitRule('wildcard-with-credentials', 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true\\.'),
+    webkitRule('allow-credentials-not-true', 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true"\\.'),
+    webkitRule('preflight-status-not-ok', 'Preflight response is not successful\\.'),
+    webkitRule('method-not-allowed', 'Method \\S+ is not allowed by Access-Control-Allow-Methods\\.'),
+    webkitRule('header-not-allowed', 'Request header field \\S+ is not allowed by Access-Control-Allow-Headers\\.'),
+    { reason: 'invalid-allow-methods', pattern: /^Header Access-Control-Allow-Methods has an invalid value: .*$/s },
+    { reason: 'invalid-allow-headers', pattern: /^Header Access-Control-Allow-Headers has an invalid value: .*$/s },
+    webkitRule('redirect-url-not-allowed', 'URL is either a non-HTTP URL or contains credentials\\.'),
+    webkitRule('scheme-not-supported', 'Cross origin requests are only supported for HTTP\\.'),
+    webkitRule('disallowed-by-mode', '(?:Not allowed to request resource|Cross origin requests are not allowed in same-origin mode|.*same-origin mode.*)'),
+  ],
 };
-
-/** What makes a WebKit message a CORS one: the header names its access checks talk about, or a preflight. */
-const WEBKIT_MESSAGE = /Access-Control-Allow-|Preflight response|preflight/;
 
 export const DIALECTS: Readonly<Record<EngineName, EngineDialect>> = { chromium, firefox, webkit };
 
-export function classify(engine: EngineName, text: string): CorsBlock | undefined {
+/** Whether a message talks about CORS at all (its URLs taken out) and is not a known companion line. */
+export function isCorsMessage(engine: EngineName, text: string): boolean {
   const dialect = DIALECTS[engine];
-  if (!dialect.isCorsMessage(text)) return undefined;
+  if (dialect.companion.some((c) => c.test(text))) return false;
+  return CORS_VOCABULARY.test(text.replace(URLS, '<url>')) || dialect.alsoCors.some((c) => c.test(text));
+}
+
+export function classify(engine: EngineName, text: string): CorsBlock | undefined {
+  if (!isCorsMessage(engine, text)) return undefined;
+  const dialect = DIALECTS[engine];
   const { detail, url, origin } = dialect.parse(text);
   const rule = dialect.rules.find((r) => r.pattern.test(detail));
   return {
@@ -165,23 +242,28 @@ export function classify(engine: EngineName, text: string): CorsBlock | undefine
 /** Whether the engine's block message names the page's origin (Firefox's never does). */
 export const NAMES_ORIGIN: Record<EngineName, boolean> = { chromium: true, firefox: false, webkit: true };
 
-const WEBKIT_CANNOT_LOAD = /^(?:XMLHttpRequest|Fetch API) cannot load (\S+) due to access control checks\.$/;
-
-/**
- * Every CORS block among an engine's messages, in order. WebKit names the URL in a second
- * message ("… cannot load <url> due to access control checks."); it completes the block before it.
- */
-export function corsBlocks(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
-  const blocks: CorsBlock[] = [];
+/** Every classified CORS message (blocks and warnings), in order, WebKit's URL taken from its companion line. */
+function corsMessages(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
+  const found: CorsBlock[] = [];
   for (const message of messages) {
     const block = classify(engine, message.text);
     if (block !== undefined) {
-      blocks.push(block);
+      found.push(block);
       continue;
     }
-    const last = blocks.at(-1);
+    const last = found.at(-1);
     const cannotLoad = engine === 'webkit' ? WEBKIT_CANNOT_LOAD.exec(message.text) : null;
     if (cannotLoad && last !== undefined && last.url === undefined && cannotLoad[1] !== undefined) last.url = cannotLoad[1];
   }
-  return blocks;
+  return found;
+}
+
+/** Every CORS block among an engine's messages, in order (unrecognized ones included, warnings not). */
+export function corsBlocks(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
+  return corsMessages(engine, messages).filter((b) => !WARNING_REASONS.includes(b.reason));
+}
+
+/** The CORS warnings (no block) among an engine's messages. */
+export function corsWarnings(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
+  return corsMessages(engine, messages).filter((b) => WARNING_REASONS.includes(b.reason));
 }
