@@ -4,8 +4,10 @@
  *
  *   PLAYWRIGHT_JSON_OUTPUT_NAME=/tmp/matrix.json npx playwright test tests/scenarios/cors-matrix.spec.ts \
  *     --project=chromium --project=firefox --project=webkit --reporter=json
- *   node --import tsx scripts/capture-messages.ts /tmp/matrix.json
+ *   node --import tsx scripts/capture-messages.ts /tmp/matrix.json [/tmp/more.json …]
  *
+ * Several reports may be given (say one per engine, or a re-run of a few cases with `-g`):
+ * a case found in a later report replaces the same engine's case from an earlier one.
  * It reads the `cors-observed.json` attachment of every matrix test (cors-matrix.spec.ts) and
  * the `engine` annotation; engines absent from the report keep their existing file.
  */
@@ -54,14 +56,13 @@ function attachmentText(attachment: JsonAttachment): string {
   throw new Error(`attachment ${attachment.name} has neither body nor path`);
 }
 
-const reportPath = process.argv[2];
-if (reportPath === undefined) {
-  console.error('usage: node --import tsx scripts/capture-messages.ts <playwright-json-report>');
+const reportPaths = process.argv.slice(2);
+if (reportPaths.length === 0) {
+  console.error('usage: node --import tsx scripts/capture-messages.ts <playwright-json-report> [more reports…]');
   process.exit(2);
 }
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as JsonSuite;
 const byEngine = new Map<EngineName, CapturedEngine>();
-for (const test of tests(report)) {
+for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(p, 'utf8')) as JsonSuite)])) {
   const result = test.results.at(-1);
   const attachment = result?.attachments.find((a) => a.name === 'cors-observed.json');
   if (result === undefined || attachment === undefined) continue;
@@ -73,6 +74,7 @@ for (const test of tests(report)) {
     capturedAt: new Date().toISOString(),
     cases: [],
   };
+  entry.cases = entry.cases.filter((c) => c.case !== observed.case);
   entry.cases.push({
     area: observed.area,
     case: observed.case,

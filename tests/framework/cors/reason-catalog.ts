@@ -157,8 +157,11 @@ const chromium: EngineDialect = {
 // warning says "will disallow reading … soon".
 const firefox: EngineDialect = {
   companion: [],
-  alsoCors: [],
+  // A same-origin-mode request to (or redirected to) another origin.
+  alsoCors: [/^Security Error: Content at \S+ may not load data from \S+\.$/],
   parse: (text) => {
+    const mode = /^Security Error: (Content at \S+ may not load data from) (\S+)\.$/.exec(text);
+    if (mode) return { url: mode[2], detail: mode[1] ?? '' };
     // The URL comes bare, or in ‘ ’ (the wildcard-with-credentials message).
     const m = /(?:disallows|will disallow) reading the remote resource at (?:‘([^’]*)’|(\S+?))(?: soon)?\. \(Reason: (.*)$/s.exec(text);
     return m ? { url: m[1] ?? m[2], detail: m[3] ?? '' } : { detail: text };
@@ -177,6 +180,7 @@ const firefox: EngineDialect = {
     { reason: 'preflight-redirect-not-allowed', pattern: /^CORS request external redirect not allowed\)/ },
     { reason: 'request-did-not-succeed', pattern: /^CORS request did not succeed\)/ },
     { reason: 'scheme-not-supported', pattern: /^CORS request not HTTP\)/ },
+    { reason: 'disallowed-by-mode', pattern: /^Content at \S+ may not load data from$/ },
     { reason: 'cors-disabled', pattern: /^CORS disabled\)/ },
     { reason: 'origin-header-not-added', pattern: /^CORS header ‘Origin’ cannot be added\)/ },
     { reason: 'authorization-not-covered-by-wildcard', pattern: /^When the ‘Access-Control-Allow-Headers’ is ‘\*’, the ‘Authorization’ header is not covered\./ },
@@ -193,8 +197,11 @@ const webkitRule = (reason: KnownReason, body: string): Rule => ({ reason, patte
 
 const webkit: EngineDialect = {
   companion: [/^Failed to load resource: /, WEBKIT_CANNOT_LOAD],
-  alsoCors: [],
+  // A same-origin-mode request redirected to another origin.
+  alsoCors: [/^Unsafe attempt to load URL \S+ from origin \S+\. Domains, protocols and ports must match\./],
   parse: (text) => {
+    const unsafe = /^Unsafe attempt to load URL (\S+) (from origin .*)$/s.exec(text);
+    if (unsafe) return { url: unsafe[1], detail: unsafe[2] ?? '' };
     const redirect = /^Cross-origin redirection to (\S+) denied by Cross-Origin Resource Sharing policy: (.*)$/s.exec(text);
     const detail = redirect ? (redirect[2] ?? '') : text;
     const m = /^Origin (\S+) is not allowed by Access-Control-Allow-Origin/.exec(detail);
@@ -211,9 +218,9 @@ const webkit: EngineDialect = {
     webkitRule('header-not-allowed', 'Request header field \\S+ is not allowed by Access-Control-Allow-Headers\\.'),
     { reason: 'invalid-allow-methods', pattern: /^Header Access-Control-Allow-Methods has an invalid value: .*$/s },
     { reason: 'invalid-allow-headers', pattern: /^Header Access-Control-Allow-Headers has an invalid value: .*$/s },
-    webkitRule('redirect-url-not-allowed', 'URL is either a non-HTTP URL or contains credentials\\.'),
+    webkitRule('redirect-url-not-allowed', '(?:URL is either a non-HTTP URL or contains credentials\\.|redirection URL \\S+ has credentials)'),
     webkitRule('scheme-not-supported', 'Cross origin requests are only supported for HTTP\\.'),
-    webkitRule('disallowed-by-mode', '(?:Not allowed to request resource|Cross origin requests are not allowed in same-origin mode|.*same-origin mode.*)'),
+    { reason: 'disallowed-by-mode', pattern: /^from origin \S+\. Domains, protocols and ports must match\./ },
   ],
 };
 
