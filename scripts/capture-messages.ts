@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import type { EngineInfo, EngineMessage, EngineName } from '../tests/framework/engines/engine.js';
 import { readEngine } from '../tests/framework/reporting/annotations.js';
 import type { ObservedCase } from '../tests/framework/reporting/cors-record.js';
+import { MATRIX_CASES } from '../tests/scenarios/matrix-cases.js';
+import { outcomeOf } from '../tests/framework/cors/matrix-checks.js';
 
 export interface CapturedStep {
   method: string;
@@ -24,7 +26,7 @@ export interface CapturedStep {
   /** The request's URL (its port and lab segment are those of the capture run). */
   url: string;
   /** What the page could read in that run: the unit test checks its expectation still agrees. */
-  observedOutcome: 'readable' | 'blocked';
+  observedOutcome: 'readable' | 'blocked' | 'opaque';
   messages: EngineMessage[];
 }
 
@@ -67,6 +69,8 @@ for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(
   const attachment = result?.attachments.find((a) => a.name === 'cors-observed.json');
   if (result === undefined || attachment === undefined) continue;
   const observed = JSON.parse(attachmentText(attachment)) as ObservedCase;
+  // An older report may hold cases since removed from the table.
+  if (!MATRIX_CASES.some((c) => c.name === observed.case)) continue;
   const engine = observed.engine as EngineName;
   const entry = byEngine.get(engine) ?? {
     engine,
@@ -82,7 +86,7 @@ for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(
       method: step.request.method,
       client: step.request.client,
       url: step.request.url,
-      observedOutcome: step.result.readable ? 'readable' : 'blocked',
+      observedOutcome: outcomeOf(step.result),
       messages: step.messages,
     })),
   });
