@@ -71,21 +71,8 @@ async function listenOptions(topology: Topology): Promise<Record<keyof Topology[
   return { org: as(org), trustedSite: as(trustedSite), untrustedSite: as(untrustedSite) };
 }
 
-export async function startServers(options: StartOptions = {}): Promise<RunningServers> {
-  const ports = options.ports ?? {};
-  const topology = TOPOLOGIES[options.topology ?? 'same-site'];
-  const listening = await listenOptions(topology);
-  // The trusted origin must be known before the API starts, so pick its port first.
-  const trustedSitePort = ports.trustedSite ?? (await getPort({ host: HOST }));
-  const trustedSiteOrigin = `${topology.scheme}://${topology.hosts.trustedSite}:${trustedSitePort}`;
-  const trustedOrigins = openStore(options);
-  // Named after its origin: a kept file may already hold the site on another port.
-  trustedOrigins.addIfAbsent({
-    name: `CORS test website (${trustedSiteOrigin})`,
-    origin: trustedSiteOrigin,
-    scopes: ['CORS', 'REDIRECT'],
-  });
-  // Where lab redirects may go: filled in as the servers listen.
+/** The API and the website app (both listened later), and the sites the CORS lab may redirect to, filled in as they listen. */
+function createApps(options: StartOptions, trustedOrigins: MemoryTrustedOriginStore, trustedSiteOrigin: string) {
   const labSites: LabSites = { page: trustedSiteOrigin };
   const api = createOktaApi({
     trustedOrigins,
@@ -100,6 +87,24 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     },
   });
   const website = createWebsite(options.corsLab === true ? { corsLab: { sites: labSites, exchangeLog: api.exchangeLog.middleware } } : {});
+  return { api, website, labSites };
+}
+
+export async function startServers(options: StartOptions = {}): Promise<RunningServers> {
+  const ports = options.ports ?? {};
+  const topology = TOPOLOGIES[options.topology ?? 'same-site'];
+  const listening = await listenOptions(topology);
+  // The trusted origin must be known before the API starts, so pick its port first.
+  const trustedSitePort = ports.trustedSite ?? (await getPort({ host: HOST }));
+  const trustedSiteOrigin = `${topology.scheme}://${topology.hosts.trustedSite}:${trustedSitePort}`;
+  const trustedOrigins = openStore(options);
+  // Named after its origin: a kept file may already hold the site on another port.
+  trustedOrigins.addIfAbsent({
+    name: `CORS test website (${trustedSiteOrigin})`,
+    origin: trustedSiteOrigin,
+    scopes: ['CORS', 'REDIRECT'],
+  });
+  const { api, website, labSites } = createApps(options, trustedOrigins, trustedSiteOrigin);
 
   const started: Listening[] = [];
   let closed = false;
@@ -114,8 +119,7 @@ export async function startServers(options: StartOptions = {}): Promise<RunningS
     started.push(trusted);
     const untrusted = await listen(website, ports.untrustedSite, listening.untrustedSite);
     started.push(untrusted);
-    labSites.api = apiListening.url;
-    labSites.other = untrusted.url;
+    Object.assign(labSites, { api: apiListening.url, other: untrusted.url });
     return {
       topology,
       api: { ...api, url: apiListening.url },
