@@ -9,7 +9,7 @@
 import type { TestInfo } from '@playwright/test';
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import type { RunningServers } from '../../servers/start.js';
-import { corsBlocks, NAMES_ORIGIN, type CorsBlock } from '../framework/cors/reason-catalog.js';
+import { corsBlocks, NAMES_ORIGIN, onPreflight, type CorsBlock } from '../framework/cors/reason-catalog.js';
 import type { EngineName } from '../framework/engines/engine.js';
 import { recordObservedCase } from '../framework/reporting/cors-record.js';
 import { OktaSdkPage, type SdkResult } from '../pages/okta-sdk-page.js';
@@ -222,7 +222,7 @@ test.describe('Okta SDK', () => {
 
     expect(result).toEqual({ outcome: 'error', error: expect.objectContaining({ name: 'AuthApiError', errorCode: null, status: null }) });
     expect(blocks).toContainEqual(expect.objectContaining({
-      reason: 'missing-allow-origin', url, ...(NAMES_ORIGIN[engineName] ? { origin: servers.untrustedSiteUrl } : {}),
+      reason: onPreflight(engineName, 'missing-allow-origin'), url, ...(NAMES_ORIGIN[engineName] ? { origin: servers.untrustedSiteUrl } : {}),
     }));
     const preflight = preflightOf(servers, 'POST', '/api/v1/authn');
     expect(preflight).toMatchObject({ origin: servers.untrustedSiteUrl, status: 204 });
@@ -244,7 +244,7 @@ test.describe('Okta SDK', () => {
 
     // The SDK turns every failure of sessions/me into "no session": only the engine says why.
     expect(result).toEqual(ok(false));
-    expect(blocks).toContainEqual(expect.objectContaining({ reason: 'missing-allow-origin', url }));
+    expect(blocks).toContainEqual(expect.objectContaining({ reason: onPreflight(engineName, 'missing-allow-origin'), url }));
     const preflight = seen(servers, 'OPTIONS', '/api/v1/sessions/me', from)[0];
     expect(preflight).toMatchObject({ origin: servers.untrustedSiteUrl, preflight: true, status: 204 });
     expect(preflight?.responseHeaders).not.toHaveProperty('access-control-allow-origin');

@@ -246,6 +246,20 @@ export function classify(engine: EngineName, text: string): CorsBlock | undefine
   };
 }
 
+const PREFLIGHT_VARIANTS: Partial<Record<KnownReason, KnownReason>> = {
+  'missing-allow-origin': 'preflight-missing-allow-origin',
+  'allow-origin-mismatch': 'preflight-allow-origin-mismatch',
+  'multiple-allow-origin': 'preflight-multiple-allow-origin',
+  'invalid-allow-origin': 'preflight-invalid-allow-origin',
+  'wildcard-with-credentials': 'preflight-wildcard-with-credentials',
+  'allow-credentials-not-true': 'preflight-allow-credentials-not-true',
+};
+
+/** The code an engine gives for `reason` when the preflight's answer has it: Chromium words five apart, the others alike. */
+export function onPreflight(engine: EngineName, reason: KnownReason): KnownReason {
+  return engine === 'chromium' ? (PREFLIGHT_VARIANTS[reason] ?? reason) : reason;
+}
+
 /** Whether the engine's block message names the page's origin (Firefox's never does). */
 export const NAMES_ORIGIN: Record<EngineName, boolean> = { chromium: true, firefox: false, webkit: true };
 
