@@ -10,10 +10,12 @@ import type { TestInfo } from '@playwright/test';
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import type { RunningServers } from '../../servers/start.js';
 import { corsBlocks, NAMES_ORIGIN, onPreflight, type CorsBlock } from '../framework/cors/reason-catalog.js';
-import type { EngineName } from '../framework/engines/engine.js';
+import { TOPOLOGY_NAMES, type TopologyName } from '../../servers/topology/topologies.js';
+import type { Engine, EngineName } from '../framework/engines/engine.js';
 import { recordObservedCase } from '../framework/reporting/cors-record.js';
 import { OktaSdkPage, type SdkResult } from '../pages/okta-sdk-page.js';
 import { expect, test } from '../fixtures/fixtures.js';
+import { sendsOrgCookie } from './cookie-expectations.js';
 
 const AREA = 'okta-sdk';
 const ISSUER = '/oauth2/default';
@@ -55,11 +57,19 @@ function expectCorsCall(servers: RunningServers, method: string, path: string, e
   expect(call?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
 }
 
-/** Records the test's case: readable, or blocked with the engine's reason for `url`. */
-function recordSdkCase(testInfo: TestInfo, caseName: string, blocks: readonly CorsBlock[] = []): void {
-  const reason = blocks[0]?.reason ?? null;
-  recordObservedCase(testInfo, { area: AREA, case: caseName, outcome: blocks.length > 0 ? 'blocked' : 'readable', reason }, blocks);
+/**
+ * Records the test's case: readable, or blocked with the engine's reason; for the calls that
+ * need the org's session, whether the engine let its cookie go.
+ */
+function recordSdkCase(testInfo: TestInfo, caseName: string, blocks: readonly CorsBlock[] = [], cookieSent?: boolean): void {
+  const cookie = cookieSent === undefined ? {} : { cookie: cookieSent ? ('sent' as const) : ('withheld' as const) };
+  const reason = blocks[0]?.reason ?? (cookieSent === false ? 'third-party-cookie-withheld' : null);
+  recordObservedCase(testInfo, { area: AREA, case: caseName, outcome: blocks.length > 0 ? 'blocked' : 'readable', reason, ...cookie }, blocks);
 }
+
+/** Whether the engine's third-party-cookie policy lets the org's cookie go from the trusted site's pages. */
+const orgCookieGoes = (engine: Engine, servers: RunningServers): boolean =>
+  sendsOrgCookie(engine.info.siteAccess?.cookiePolicy.id, servers.topology.relation.trustedSite);
 
 const ok = (value: unknown): SdkResult => ({ outcome: 'ok', value });
 
@@ -75,13 +85,19 @@ async function signInWithSession(sdk: OktaSdkPage, account: { login: string; pas
   expect(await sdk.runThroughRedirect('session-cookie')).toEqual(ok({ returned: true, state: null }));
 }
 
-/** Signs in and gets tokens without a prompt: the state most steps start from. */
+/**
+ * Signs in and gets tokens by redirect: the state most steps start from. The redirect flow
+ * needs no third-party cookie, so it works in every topology and cookie policy.
+ */
 async function withTokens(sdk: OktaSdkPage, servers: RunningServers, account: { login: string; password: string }): Promise<void> {
   await openSdk(sdk, servers, servers.trustedSiteUrl);
   await signInWithSession(sdk, account);
-  expect((await sdk.run('tokens-silent')).outcome).toBe('ok');
+  expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
+  expect((await sdk.run('redirect-finish')).outcome).toBe('ok');
 }
 
+function sdkScenarios(topology: TopologyName): void {
+test.use({ topology });
 test.describe('Okta SDK', () => {
   let sdk: OktaSdkPage;
   test.beforeEach(({ enginePage }) => {
@@ -89,7 +105,7 @@ test.describe('Okta SDK', () => {
   });
   const noBlocks = (engine: EngineName) => expect(corsBlocks(engine, sdk.messages())).toEqual([]);
 
-  test('sign in with credentials: POST /api/v1/authn, preflighted, answers the session token', async ({ servers, account, engineName }, testInfo) => {
+  test('sign in with credentials: POST /api/v1/authn, preflighted, answers the session token', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await sdk.fillCredentials(account.login, account.password);
     const result = await sdk.run('sign-in');
@@ -102,15 +118,25 @@ test.describe('Okta SDK', () => {
     expect(preflight?.requestHeaders['access-control-request-headers']).toMatch(/x-okta-user-agent-extended/);
   });
 
-  test('session: none before the cookie; exists, get, refresh and close with it, the cookie sent each time', async ({ servers, account, engineName }, testInfo) => {
+  test('session: none before the cookie; exists, get, refresh and close with it, where the engine sends the cookie', async ({ topologyServers: servers, account, engine, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     expect(await sdk.run('session-exists')).toEqual(ok(false));
     expect(seen(servers, 'GET', '/api/v1/sessions/me')).toEqual([expect.objectContaining({ status: 404, cookieSent: false })]);
 
     await signInWithSession(sdk, account);
     const signedIn = mark(servers);
-    expect(await sdk.run('session-exists')).toEqual(ok(true));
-    expectCorsCall(servers, 'GET', '/api/v1/sessions/me', { origin: servers.trustedSiteUrl, status: 200, cookieSent: true, from: signedIn });
+    const goes = orgCookieGoes(engine, servers);
+    const exists = await sdk.run('session-exists');
+    expectCorsCall(servers, 'GET', '/api/v1/sessions/me', { origin: servers.trustedSiteUrl, status: goes ? 200 : 404, cookieSent: goes, from: signedIn });
+    noBlocks(engineName);
+    recordSdkCase(testInfo, 'session exists/get/refresh/close', [], goes);
+    if (!goes) {
+      // The engine keeps the org's cookie from a cross-site call: to the SDK there is no session.
+      expect(exists).toEqual(ok(false));
+      expect(await sdk.run('session-get')).toEqual(ok({ status: 'INACTIVE', login: null, userId: null, expiresAt: null }));
+      return;
+    }
+    expect(exists).toEqual(ok(true));
     const got = await sdk.run('session-get');
     expect(got).toEqual(ok({ status: 'ACTIVE', login: account.login, userId: servers.api.account.user.id, expiresAt: expect.any(String) }));
     const refreshed = await sdk.run('session-refresh');
@@ -120,17 +146,29 @@ test.describe('Okta SDK', () => {
     expect((await sdk.run('session-close')).outcome).toBe('ok');
     expectCorsCall(servers, 'DELETE', '/api/v1/sessions/me', { origin: servers.trustedSiteUrl, status: 204, cookieSent: true });
     expect(await sdk.run('session-exists')).toEqual(ok(false));
-    recordSdkCase(testInfo, 'session exists/get/refresh/close');
     noBlocks(engineName);
   });
 
-  test('tokens without a prompt: the hidden iframe carries the session cookie, the code is exchanged with PKCE', async ({ servers, account, engineName }, testInfo) => {
+  test('tokens without a prompt: the hidden iframe carries the session cookie where the engine lets it, the code is exchanged with PKCE', async ({ topologyServers: servers, account, engine, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     const from = mark(servers);
     const result = await sdk.run('tokens-silent');
-    recordSdkCase(testInfo, 'token.getWithoutPrompt');
+    const goes = orgCookieGoes(engine, servers);
+    recordSdkCase(testInfo, 'token.getWithoutPrompt', [], goes);
 
+    noBlocks(engineName);
+    const authorize = seen(servers, 'GET', `${ISSUER}/v1/authorize`, from);
+    expect(authorize).toEqual([expect.objectContaining({ status: 200, cookieSent: goes, preflight: false })]);
+    expect(authorize[0]?.url).toMatch(/[?&]prompt=none(&|$)/);
+    expect(authorize[0]?.url).toMatch(/[?&]response_mode=okta_post_message(&|$)/);
+    expect(authorize[0]?.url).toMatch(/[?&]code_challenge_method=S256(&|$)/);
+    if (!goes) {
+      // The frame is a third party: without the cookie the org answers login_required, and no code.
+      expect(result).toEqual({ outcome: 'error', error: expect.objectContaining({ name: 'OAuthError', errorCode: 'login_required' }) });
+      expect(seen(servers, 'POST', `${ISSUER}/v1/token`, from)).toEqual([]);
+      return;
+    }
     const { user } = servers.api.account;
     expect(result).toEqual(ok({
       // The SDK leaves access tokens opaque (they are for the resource server) unless told to decode them.
@@ -138,18 +176,12 @@ test.describe('Okta SDK', () => {
       idToken: { claims: expect.objectContaining({ sub: user.id, email: user.profile.email, iss: `${servers.api.url}${ISSUER}`, aud: servers.api.oidcApp.clientId }) },
       refreshToken: true,
     }));
-    noBlocks(engineName);
-    const authorize = seen(servers, 'GET', `${ISSUER}/v1/authorize`, from);
-    expect(authorize).toEqual([expect.objectContaining({ status: 200, cookieSent: true, preflight: false })]);
-    expect(authorize[0]?.url).toMatch(/[?&]prompt=none(&|$)/);
-    expect(authorize[0]?.url).toMatch(/[?&]response_mode=okta_post_message(&|$)/);
-    expect(authorize[0]?.url).toMatch(/[?&]code_challenge_method=S256(&|$)/);
     expectCorsCall(servers, 'POST', `${ISSUER}/v1/token`, { origin: servers.trustedSiteUrl, status: 200, cookieSent: false, from });
     // The ID token's signature is checked against the public keys, read with `*` and no credentials.
     expect(seen(servers, 'GET', `${ISSUER}/v1/keys`, from).at(-1)).toMatchObject({ status: 200, cookieSent: false, responseHeaders: expect.objectContaining({ 'access-control-allow-origin': '*' }) });
   });
 
-  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ servers, account, engineName }, testInfo) => {
+  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     const from = mark(servers);
@@ -170,7 +202,7 @@ test.describe('Okta SDK', () => {
     expectCorsCall(servers, 'POST', `${ISSUER}/v1/token`, { origin: servers.trustedSiteUrl, status: 200, cookieSent: false, from });
   });
 
-  test('user info with the access token: Bearer, preflighted, no cookie', async ({ servers, account, engineName }, testInfo) => {
+  test('user info with the access token: Bearer, preflighted, no cookie', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.run('user-info');
@@ -183,7 +215,7 @@ test.describe('Okta SDK', () => {
     expect(seen(servers, 'GET', `${ISSUER}/v1/userinfo`, from)[0]?.requestHeaders.authorization).toBe('Bearer <redacted>');
   });
 
-  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ servers, account, engineName }, testInfo) => {
+  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.run('revoke');
@@ -197,7 +229,7 @@ test.describe('Okta SDK', () => {
     noBlocks(engineName);
   });
 
-  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ servers, account, engineName }, testInfo) => {
+  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.runThroughRedirect('sign-out');
@@ -211,7 +243,7 @@ test.describe('Okta SDK', () => {
     noBlocks(engineName);
   });
 
-  test('refused: an untrusted origin cannot sign in; the engine blocks the preflight, the POST never leaves', async ({ servers, account, engineName }, testInfo) => {
+  test('refused: an untrusted origin cannot sign in; the engine blocks the preflight, the POST never leaves', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.untrustedSiteUrl);
     await sdk.fillCredentials(account.login, account.password);
     const result = await sdk.run('sign-in');
@@ -231,7 +263,7 @@ test.describe('Okta SDK', () => {
     expect(seen(servers, 'POST', '/api/v1/authn')).toEqual([]);
   });
 
-  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ servers, account, engineName }, testInfo) => {
+  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     await openSdk(sdk, servers, servers.untrustedSiteUrl);
@@ -251,7 +283,7 @@ test.describe('Okta SDK', () => {
     expect(seen(servers, 'GET', '/api/v1/sessions/me', from)).toEqual([]);
   });
 
-  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ servers, account, engineName }, testInfo) => {
+  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     const unregistered = `${servers.trustedSiteUrl}/not-registered`;
     await openSdk(sdk, servers, servers.trustedSiteUrl, unregistered);
     await signInWithSession(sdk, account);
@@ -269,7 +301,7 @@ test.describe('Okta SDK', () => {
     noBlocks(engineName);
   });
 
-  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ servers, account, engineName }, testInfo) => {
+  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ topologyServers: servers, account, engineName }, testInfo) => {
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
@@ -282,3 +314,11 @@ test.describe('Okta SDK', () => {
     noBlocks(engineName);
   });
 });
+}
+
+// Same-site: the suite's default, titled as always; then across sites and on a custom domain,
+// where the engine's third-party-cookie policy decides what needs the org's session.
+sdkScenarios('same-site');
+for (const topology of TOPOLOGY_NAMES.filter((t) => t !== 'same-site')) {
+  test.describe(`${topology} topology`, () => sdkScenarios(topology));
+}
