@@ -96,29 +96,28 @@ async function withTokens(sdk: OktaSdkPage, servers: RunningServers, account: { 
   expect((await sdk.run('redirect-finish')).outcome).toBe('ok');
 }
 
-function sdkScenarios(topology: TopologyName): void {
-test.use({ topology });
-test.describe('Okta SDK', () => {
-  let sdk: OktaSdkPage;
-  test.beforeEach(({ enginePage }) => {
-    sdk = new OktaSdkPage(enginePage);
-  });
-  const noBlocks = (engine: EngineName) => expect(corsBlocks(engine, sdk.messages())).toEqual([]);
+/** The engine reported no CORS block while the page ran. */
+const noBlocks = (sdk: OktaSdkPage, engine: EngineName) => expect(corsBlocks(engine, sdk.messages())).toEqual([]);
 
-  test('sign in with credentials: POST /api/v1/authn, preflighted, answers the session token', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function signInScenario(): void {
+  test('sign in with credentials: POST /api/v1/authn, preflighted, answers the session token', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await sdk.fillCredentials(account.login, account.password);
     const result = await sdk.run('sign-in');
     recordSdkCase(testInfo, 'signInWithCredentials');
 
     expect(result).toEqual(ok({ status: 'SUCCESS', sessionToken: true, login: account.login }));
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
     expectCorsCall(servers, 'POST', '/api/v1/authn', { origin: servers.trustedSiteUrl, status: 200, cookieSent: false });
     const preflight = preflightOf(servers, 'POST', '/api/v1/authn');
     expect(preflight?.requestHeaders['access-control-request-headers']).toMatch(/x-okta-user-agent-extended/);
   });
+}
 
-  test('session: none before the cookie; exists, get, refresh and close with it, where the engine sends the cookie', async ({ topologyServers: servers, account, engine, engineName }, testInfo) => {
+function sessionScenario(): void {
+  test('session: none before the cookie; exists, get, refresh and close with it, where the engine sends the cookie', async ({ enginePage, topologyServers: servers, account, engine, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     expect(await sdk.run('session-exists')).toEqual(ok(false));
     expect(seen(servers, 'GET', '/api/v1/sessions/me')).toEqual([expect.objectContaining({ status: 404, cookieSent: false })]);
@@ -128,7 +127,7 @@ test.describe('Okta SDK', () => {
     const goes = orgCookieGoes(engine, servers);
     const exists = await sdk.run('session-exists');
     expectCorsCall(servers, 'GET', '/api/v1/sessions/me', { origin: servers.trustedSiteUrl, status: goes ? 200 : 404, cookieSent: goes, from: signedIn });
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
     recordSdkCase(testInfo, 'session exists/get/refresh/close', [], goes);
     if (!goes) {
       // The engine keeps the org's cookie from a cross-site call: to the SDK there is no session.
@@ -146,10 +145,13 @@ test.describe('Okta SDK', () => {
     expect((await sdk.run('session-close')).outcome).toBe('ok');
     expectCorsCall(servers, 'DELETE', '/api/v1/sessions/me', { origin: servers.trustedSiteUrl, status: 204, cookieSent: true });
     expect(await sdk.run('session-exists')).toEqual(ok(false));
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
   });
+}
 
-  test('tokens without a prompt: the hidden iframe carries the session cookie where the engine lets it, the code is exchanged with PKCE', async ({ topologyServers: servers, account, engine, engineName }, testInfo) => {
+function silentTokensScenario(): void {
+  test('tokens without a prompt: the hidden iframe carries the session cookie where the engine lets it, the code is exchanged with PKCE', async ({ enginePage, topologyServers: servers, account, engine, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     const from = mark(servers);
@@ -157,7 +159,7 @@ test.describe('Okta SDK', () => {
     const goes = orgCookieGoes(engine, servers);
     recordSdkCase(testInfo, 'token.getWithoutPrompt', [], goes);
 
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
     const authorize = seen(servers, 'GET', `${ISSUER}/v1/authorize`, from);
     expect(authorize).toEqual([expect.objectContaining({ status: 200, cookieSent: goes, preflight: false })]);
     expect(authorize[0]?.url).toMatch(/[?&]prompt=none(&|$)/);
@@ -180,8 +182,11 @@ test.describe('Okta SDK', () => {
     // The ID token's signature is checked against the public keys, read with `*` and no credentials.
     expect(seen(servers, 'GET', `${ISSUER}/v1/keys`, from).at(-1)).toMatchObject({ status: 200, cookieSent: false, responseHeaders: expect.objectContaining({ 'access-control-allow-origin': '*' }) });
   });
+}
 
-  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function redirectTokensScenario(): void {
+  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     const from = mark(servers);
@@ -194,15 +199,18 @@ test.describe('Okta SDK', () => {
       idToken: { claims: expect.objectContaining({ sub: servers.api.account.user.id, aud: servers.api.oidcApp.clientId }) },
       refreshToken: true,
     })));
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
     const authorize = seen(servers, 'GET', `${ISSUER}/v1/authorize`, from);
     expect(authorize).toEqual([expect.objectContaining({ status: 302, cookieSent: true, preflight: false })]);
     // No response_mode: the code comes back in the query, the default for the code flow.
     expect(authorize[0]?.url).not.toMatch(/[?&]response_mode=/);
     expectCorsCall(servers, 'POST', `${ISSUER}/v1/token`, { origin: servers.trustedSiteUrl, status: 200, cookieSent: false, from });
   });
+}
 
-  test('user info with the access token: Bearer, preflighted, no cookie', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function userInfoScenario(): void {
+  test('user info with the access token: Bearer, preflighted, no cookie', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.run('user-info');
@@ -210,12 +218,15 @@ test.describe('Okta SDK', () => {
 
     const { user } = servers.api.account;
     expect(result).toEqual(ok(expect.objectContaining({ sub: user.id, email: user.profile.email, preferred_username: user.profile.login })));
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
     expectCorsCall(servers, 'GET', `${ISSUER}/v1/userinfo`, { origin: servers.trustedSiteUrl, status: 200, cookieSent: false, from });
     expect(seen(servers, 'GET', `${ISSUER}/v1/userinfo`, from)[0]?.requestHeaders.authorization).toBe('Bearer <redacted>');
   });
+}
 
-  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function revokeScenario(): void {
+  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.run('revoke');
@@ -226,10 +237,13 @@ test.describe('Okta SDK', () => {
     const after = await sdk.run('user-info-revoked');
     expect(after).toEqual({ outcome: 'error', error: expect.objectContaining({ name: 'OAuthError', errorCode: 'invalid_token', errorSummary: 'The access token is invalid.' }) });
     expectCorsCall(servers, 'GET', `${ISSUER}/v1/userinfo`, { origin: servers.trustedSiteUrl, status: 401, cookieSent: false, from });
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
   });
+}
 
-  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function signOutScenario(): void {
+  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await withTokens(sdk, servers, account);
     const from = mark(servers);
     const result = await sdk.runThroughRedirect('sign-out');
@@ -240,10 +254,13 @@ test.describe('Okta SDK', () => {
     expect(seen(servers, 'POST', `${ISSUER}/v1/revoke`, from).map((e) => e.status)).toEqual([200, 200]);
     expect(seen(servers, 'GET', `${ISSUER}/v1/logout`, from)).toEqual([expect.objectContaining({ status: 302, cookieSent: true })]);
     expect(await sdk.run('session-exists')).toEqual(ok(false));
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
   });
+}
 
-  test('refused: an untrusted origin cannot sign in; the engine blocks the preflight, the POST never leaves', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function untrustedSignInScenario(): void {
+  test('refused: an untrusted origin cannot sign in; the engine blocks the preflight, the POST never leaves', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.untrustedSiteUrl);
     await sdk.fillCredentials(account.login, account.password);
     const result = await sdk.run('sign-in');
@@ -262,8 +279,11 @@ test.describe('Okta SDK', () => {
     expect(preflight?.responseHeaders['vary']).toMatch(/\bOrigin\b/);
     expect(seen(servers, 'POST', '/api/v1/authn')).toEqual([]);
   });
+}
 
-  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function untrustedSessionScenario(): void {
+  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     await openSdk(sdk, servers, servers.untrustedSiteUrl);
@@ -282,8 +302,11 @@ test.describe('Okta SDK', () => {
     expect(preflight?.responseHeaders).not.toHaveProperty('access-control-allow-origin');
     expect(seen(servers, 'GET', '/api/v1/sessions/me', from)).toEqual([]);
   });
+}
 
-  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function unregisteredRedirectScenario(): void {
+  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     const unregistered = `${servers.trustedSiteUrl}/not-registered`;
     await openSdk(sdk, servers, servers.trustedSiteUrl, unregistered);
     await signInWithSession(sdk, account);
@@ -298,10 +321,13 @@ test.describe('Okta SDK', () => {
     });
     expect(seen(servers, 'GET', `${ISSUER}/v1/authorize`, from)).toEqual([expect.objectContaining({ status: 400, cookieSent: true })]);
     expect(seen(servers, 'GET', `${ISSUER}/v1/authorize`, from)[0]?.responseHeaders).not.toHaveProperty('location');
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
   });
+}
 
-  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ topologyServers: servers, account, engineName }, testInfo) => {
+function wrongVerifierScenario(): void {
+  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+    const sdk = new OktaSdkPage(enginePage);
     await openSdk(sdk, servers, servers.trustedSiteUrl);
     await signInWithSession(sdk, account);
     expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
@@ -311,9 +337,19 @@ test.describe('Okta SDK', () => {
 
     expect(result).toEqual({ outcome: 'error', error: { name: 'OAuthError', errorCode: 'invalid_grant', errorSummary: 'PKCE verification failed.', status: null } });
     expectCorsCall(servers, 'POST', `${ISSUER}/v1/token`, { origin: servers.trustedSiteUrl, status: 400, cookieSent: false, from });
-    noBlocks(engineName);
+    noBlocks(sdk, engineName);
   });
-});
+}
+const SCENARIOS = [
+  signInScenario, sessionScenario, silentTokensScenario, redirectTokensScenario, userInfoScenario, revokeScenario, signOutScenario,
+  untrustedSignInScenario, untrustedSessionScenario, unregisteredRedirectScenario, wrongVerifierScenario,
+];
+
+function sdkScenarios(topology: TopologyName): void {
+  test.use({ topology });
+  test.describe('Okta SDK', () => {
+    for (const scenario of SCENARIOS) scenario();
+  });
 }
 
 // Same-site: the suite's default, titled as always; then across sites and on a custom domain,
