@@ -15,7 +15,15 @@ const page = (title: string, body: string): string => `<!doctype html>
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function signInForm(error?: string): string {
+/**
+ * Where to go once signed in: only the org's own authorization endpoints (`/oauth2/…/authorize`
+ * sends a person here without a session), never another site (no open redirect).
+ */
+function returnPath(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/oauth2\/[\w/]*authorize\?/.test(value) ? value : undefined;
+}
+
+function signInForm(error?: string, fromURI?: string): string {
   return page(
     'Sign in - mock Okta org',
     `<h1>Sign in to your Okta organization</h1>
@@ -23,6 +31,7 @@ ${error === undefined ? '' : `<p id="sign-in-error" role="alert">${escapeHtml(er
 <form id="sign-in" method="post" action="/login">
   <label>Username <input id="username" name="username" autocomplete="username" required></label>
   <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+  ${fromURI === undefined ? '' : `<input type="hidden" name="fromURI" value="${escapeHtml(fromURI)}">`}
   <button id="sign-in-submit" type="submit">Sign in</button>
 </form>`,
   );
@@ -32,24 +41,26 @@ export function signInRoutes(sessions: SessionStore, account: UserAccount): Rout
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '8kb' }));
 
-  router.get('/login', (_req, res) => {
-    res.type('html').send(signInForm());
+  router.get('/login', (req, res) => {
+    res.type('html').send(signInForm(undefined, returnPath(req.query.fromURI)));
   });
 
   router.post('/login', (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { username, password } = body;
+    const fromURI = returnPath(body.fromURI);
     if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
-      res.status(400).type('html').send(signInForm('Enter both a username and a password.'));
+      res.status(400).type('html').send(signInForm('Enter both a username and a password.', fromURI));
       return;
     }
     if (username !== account.user.profile.login || password !== account.password) {
-      res.status(401).type('html').send(signInForm('Sign in failed: unknown username or wrong password.'));
+      res.status(401).type('html').send(signInForm('Sign in failed: unknown username or wrong password.', fromURI));
       return;
     }
     account.user.lastLogin = new Date().toISOString();
     startSession(req, res, sessions, username);
-    res.redirect(303, '/login/done');
+    // Back to the authorize request that sent the person here, which now finds the session.
+    res.redirect(303, fromURI ?? '/login/done');
   });
 
   router.get('/login/done', (req, res) => {

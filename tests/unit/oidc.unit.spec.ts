@@ -94,6 +94,27 @@ test.describe('authorize', () => {
     expect(prompt.headers.get('location')).toMatch(/^\/login\?fromURI=%2Foauth2%2Fdefault%2Fv1%2Fauthorize%3F/);
   });
 
+  test('the sign-in page takes a person back to the authorize request (only the org\'s own), which then issues the code', async ({ servers }) => {
+    const org = orgOf(servers);
+    const { challenge } = pkcePair();
+    const fromURI = decodeURIComponent((await getAuthorize(authorizeUrl(org, challenge))).headers.get('location')?.split('fromURI=')[1] ?? '');
+    expect(fromURI).toMatch(/^\/oauth2\/default\/v1\/authorize\?/);
+    const signInPage = await (await fetch(`${org.api}/login?${new URLSearchParams({ fromURI }).toString()}`)).text();
+    expect(signInPage.replace(/&#38;/g, '&')).toContain(`<input type="hidden" name="fromURI" value="${fromURI}">`);
+
+    const signIn = (from: string) =>
+      fetch(`${org.api}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: org.login, password: org.password, fromURI: from }).toString() });
+    const signedIn = await signIn(fromURI);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe(fromURI);
+    const cookie = signedIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    expect(returned(await getAuthorize(`${org.api}${fromURI}`, cookie)).get('code')).toMatch(/^[\w-]{43}$/);
+
+    for (const elsewhere of ['https://evil.example/oauth2/default/v1/authorize?x', '//evil.example/oauth2/v1/authorize?x', '/login/done?x']) {
+      expect((await signIn(elsewhere)).headers.get('location')).toBe('/login/done');
+    }
+  });
+
   test('a sessionToken signs in: a code, and the session cookie for later calls (once only)', async ({ servers }) => {
     const org = orgOf(servers);
     const token = await sessionToken(org);
