@@ -3,7 +3,7 @@
  * Trusted Origins store, Okta's error bodies and request ids on every response.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import { authnRoutes, SessionTokens, SESSION_TOKEN_LIFETIME_MS } from './authn.js';
 import { corsPolicy, stripCorsHeaders } from './cors-policy.js';
 import { LAB_PREFIX } from './cors-lab/behaviour.js';
@@ -91,6 +91,65 @@ const withoutCors: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Who may read the org's user and settings: a session's cookie, or the API token. */
+interface Caller {
+  sessions: SessionStore;
+  adminToken: AdminToken;
+  account: UserAccount;
+}
+
+// As in Okta, an API token answers for its owner: the org's user, who made it.
+const isSignedIn = ({ sessions, adminToken }: Caller, req: Request): boolean =>
+  sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined) !== undefined || adminToken.matches(req.headers.authorization);
+
+/** GET /api/v1/users/me: the signed-in user, with the endpoint's CORS (also on its 403, unless `errorResponseCors` says not). */
+function usersMeRoutes(caller: Caller, trustedOrigins: TrustedOriginStore, errorResponseCors: ErrorResponseCors): Router {
+  const { account } = caller;
+  const router = Router();
+  router.use('/api/v1/users/me', ...corsPolicy(trustedOrigins));
+  router.get('/api/v1/users/me', (req, res) => {
+    if (!isSignedIn(caller, req)) {
+      if (errorResponseCors === 'without-cors') stripCorsHeaders(res);
+      OktaErrors.invalidSession(res);
+      return;
+    }
+    const self = `${req.protocol}://${req.get('host') ?? ''}/api/v1/users/${account.user.id}`;
+    res.json({ ...account.user, _links: { ...account.user._links, self: { href: self } } });
+  });
+  router.all('/api/v1/users/me', (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+  return router;
+}
+
+/** The org's settings: for the signed-in user or the API token, never cross-origin. */
+function orgRoutes(caller: Caller): Router {
+  const router = Router();
+  router.get('/api/v1/org', withoutCors, (req, res) => {
+    if (!isSignedIn(caller, req)) {
+      OktaErrors.invalidToken(res);
+      return;
+    }
+    const base = `${req.protocol}://${req.get('host') ?? ''}`;
+    res.json({ ...ORG, _links: { self: { href: `${base}/api/v1/org` } } });
+  });
+  router.all('/api/v1/org', withoutCors, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+  return router;
+}
+
+/** Body parsers' failures as Okta's E0000003; anything else is a 500 in Okta's shape, logged. */
+const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const failure = error as { type?: string; status?: number; message?: string };
+  if (failure.type === 'entity.parse.failed') {
+    OktaErrors.malformedBody(res, `The body is not valid JSON: ${failure.message ?? 'parse error'}`);
+    return;
+  }
+  if (failure.type === 'entity.too.large') {
+    OktaErrors.malformedBody(res, 'The body is too large.');
+    return;
+  }
+  console.error('okta-api: unexpected error:', error);
+  sendOktaError(res, 500, 'E0000009', 'Internal Server Error');
+};
+
 export function createOktaApi(options: OktaApiOptions): OktaApi {
   const errorResponseCors = options.errorResponseCors ?? 'with-cors';
   const account = options.account ?? defaultAccount('');
@@ -116,21 +175,8 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
   // The CORS lab: deliberately misconfigured answers for the conformance matrix, apart from /api/v1.
   if (options.corsLab !== undefined) app.use(LAB_PREFIX, corsLabRouter(options.corsLab));
 
-  const usersMe = express.Router();
-  usersMe.use('/api/v1/users/me', ...corsPolicy(options.trustedOrigins));
-  usersMe.get('/api/v1/users/me', (req, res) => {
-    const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
-    // As in Okta, an API token answers for its owner: the org's user, who made it.
-    if (session === undefined && !adminToken.matches(req.headers.authorization)) {
-      if (errorResponseCors === 'without-cors') stripCorsHeaders(res);
-      OktaErrors.invalidSession(res);
-      return;
-    }
-    const self = `${req.protocol}://${req.get('host') ?? ''}/api/v1/users/${account.user.id}`;
-    res.json({ ...account.user, _links: { ...account.user._links, self: { href: self } } });
-  });
-  usersMe.all('/api/v1/users/me', (req, res) => OktaErrors.methodNotAllowed(res, req.method));
-  app.use(usersMe);
+  const caller = { sessions, adminToken, account };
+  app.use(usersMeRoutes(caller, options.trustedOrigins, errorResponseCors));
 
   // The admin APIs: no CORS, as in real Okta.
   app.use(
@@ -138,36 +184,13 @@ export function createOktaApi(options: OktaApiOptions): OktaApi {
     withoutCors,
     trustedOriginsAdminApi({ store: options.trustedOrigins, token: adminToken, actor: account.user.id }),
   );
-  // The org's settings: for the signed-in user or the API token, never cross-origin.
-  app.get('/api/v1/org', withoutCors, (req, res) => {
-    const session = sessions.find(req.cookies?.[SESSION_COOKIE] as string | undefined);
-    if (session === undefined && !adminToken.matches(req.headers.authorization)) {
-      OktaErrors.invalidToken(res);
-      return;
-    }
-    const base = `${req.protocol}://${req.get('host') ?? ''}`;
-    res.json({ ...ORG, _links: { self: { href: `${base}/api/v1/org` } } });
-  });
-  app.all('/api/v1/org', withoutCors, (req, res) => OktaErrors.methodNotAllowed(res, req.method));
+  app.use(orgRoutes(caller));
 
   app.use('/api/v1', (_req, res) => OktaErrors.notFound(res));
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found. The mock Okta org serves /login and /api/v1/…\n');
   });
 
-  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    const failure = error as { type?: string; status?: number; message?: string };
-    if (failure.type === 'entity.parse.failed') {
-      OktaErrors.malformedBody(res, `The body is not valid JSON: ${failure.message ?? 'parse error'}`);
-      return;
-    }
-    if (failure.type === 'entity.too.large') {
-      OktaErrors.malformedBody(res, 'The body is too large.');
-      return;
-    }
-    console.error('okta-api: unexpected error:', error);
-    sendOktaError(res, 500, 'E0000009', 'Internal Server Error');
-  };
   app.use(onError);
 
   return { app, adminToken: adminToken.value, exchangeLog, account, sessions, oidcApp };
