@@ -15,8 +15,8 @@ import { startSession, type SessionStore } from './sessions.js';
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 import type { UserAccount } from './users.js';
 
-export const AUTHN_PATH = '/api/v1/authn';
-export const SESSION_COOKIE_REDIRECT_PATH = '/login/sessionCookieRedirect';
+const AUTHN_PATH = '/api/v1/authn';
+const SESSION_COOKIE_REDIRECT_PATH = '/login/sessionCookieRedirect';
 export const SESSION_TOKEN_LIFETIME_MS = 5 * 60_000;
 
 /** What the user's profile in an authn answer holds beyond the mock's user (Okta sends both). */
@@ -36,13 +36,13 @@ export interface AuthnOptions {
 }
 
 /** Okta's `_embedded.user` of a SUCCESS answer. */
-export interface AuthnUser {
+interface AuthnUser {
   id: string;
   passwordChanged: string;
   profile: { login: string; firstName: string; lastName: string; locale: string; timeZone: string };
 }
 
-export interface AuthnSuccess {
+interface AuthnSuccess {
   expiresAt: string;
   status: 'SUCCESS';
   sessionToken: string;

@@ -9,8 +9,8 @@ const SCOPE_TYPES = ['CORS', 'REDIRECT', 'IFRAME_EMBED'] as const;
 export type TrustedOriginScopeType = (typeof SCOPE_TYPES)[number];
 
 /** Okta's `IframeEmbedScopeAllowedApps`: which Okta apps an IFRAME_EMBED origin may frame. */
-export const IFRAME_EMBED_APPS = ['OKTA_ENDUSER'] as const;
-export type IframeEmbedApp = (typeof IFRAME_EMBED_APPS)[number];
+const IFRAME_EMBED_APPS = ['OKTA_ENDUSER'] as const;
+type IframeEmbedApp = (typeof IFRAME_EMBED_APPS)[number];
 
 /** One scope as Okta stores it; only IFRAME_EMBED carries `allowedOktaApps`. */
 export interface TrustedOriginScope {
