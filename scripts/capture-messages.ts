@@ -78,6 +78,8 @@ for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(
     capturedAt: new Date().toISOString(),
     cases: [],
   };
+  // The engine line of the latest report that has one (older reports wrote it another way).
+  entry.capturedWith = engineLine(readEngine(test.annotations)) ?? entry.capturedWith;
   entry.cases = entry.cases.filter((c) => c.case !== observed.case);
   entry.cases.push({
     area: observed.area,

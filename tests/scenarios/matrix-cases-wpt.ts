@@ -414,11 +414,6 @@ const modes: MatrixCase[] = [
         why: 'Chromium prints the block message in the worker\'s console, which never reaches the page\'s console events (only the failed request does); the page still sees the failure',
         expect: { reason: 'no-message' },
       },
-      {
-        engine: 'webkit',
-        why: 'WebKit\'s worker prints the reason without its "… cannot load <url>" line, so the message names no URL and cannot be tied to this request',
-        expect: { reason: 'no-message' },
-      },
     ],
   },
   {
