@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { enginePreference, resolveEngineKind } from './tests/framework/engines/launch.js';
 import { reportMode, reporters } from './tests/framework/reporting/reporters.js';
@@ -12,7 +13,8 @@ export default defineConfig<unknown, WorkerFixtures>({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 2,
+  // One worker per core this process may use (2 here); --workers overrides.
+  workers: availableParallelism(),
   timeout: 30_000,
   outputDir: './test-results',
   // list (dot in CI) + HTML + Allure + CORS matrix; a blob per shard instead with --shard or CORS_BLOB=1.

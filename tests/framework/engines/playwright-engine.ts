@@ -119,23 +119,37 @@ export interface LaunchedBrowser {
 
 /**
  * `launch` starts the browser; it runs again when the browser died, so the next page works.
- * Every page gets a new context: its own cookie jar, storage and caches.
+ * Every page gets a new context: its own cookie jar, storage and caches. The next page's context
+ * is opened while the current test runs (measured: ~0.55 s of a ~1.4 s Chromium test went into
+ * newPage), never shared: a page is handed out once, and closed with its context.
  */
 export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, describe: (version: string) => EngineInfo): Promise<Engine> {
   let launched = await launch();
   let closed = false;
+  let next: Promise<PlaywrightEnginePage> | undefined;
+  const open = async (): Promise<PlaywrightEnginePage> => {
+    const context = await launched.browser.newContext(launched.contextOptions);
+    return new PlaywrightEnginePage(launched.browser.browserType().name(), context, await context.newPage());
+  };
   const { siteAccess } = launched;
   return {
     info: { ...describe(launched.browser.version()), ...(siteAccess ? { siteAccess } : {}) },
     newPage: async () => {
       if (closed) throw new Error('the engine is closed');
-      if (!launched.browser.isConnected()) launched = await launch();
-      const context = await launched.browser.newContext(launched.contextOptions);
-      const page = await context.newPage();
-      return new PlaywrightEnginePage(launched.browser.browserType().name(), context, page);
+      const prepared = next;
+      next = undefined;
+      let page = await prepared?.catch(() => undefined);
+      if (page === undefined || !launched.browser.isConnected()) {
+        if (!launched.browser.isConnected()) launched = await launch();
+        page = await open();
+      }
+      next = open();
+      next.catch(() => undefined);
+      return page;
     },
     close: async () => {
       closed = true;
+      await (await next?.catch(() => undefined))?.close();
       await launched.browser.close();
     },
   };
