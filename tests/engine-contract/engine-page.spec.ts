@@ -214,6 +214,8 @@ test('screenshot returns PNGs of the viewport and of an element, undefined for n
 });
 
 test('a browser that dies mid-test fails with one line, and the next page works', async ({ engineName, contractServers: s }) => {
+  // Two browser launches in one test: on a loaded machine that alone can take 20 s.
+  test.setTimeout(90_000);
   const before = processTable();
   const engine = await launchEngine(engineName);
   try {

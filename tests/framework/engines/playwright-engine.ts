@@ -131,14 +131,27 @@ export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, d
     const context = await launched.browser.newContext(launched.contextOptions);
     return new PlaywrightEnginePage(launched.browser.browserType().name(), context, await context.newPage());
   };
+  /** The prepared page, unless the browser died (a call to a dead browser may never settle). */
+  const takePrepared = async (): Promise<PlaywrightEnginePage | undefined> => {
+    const prepared = next;
+    next = undefined;
+    const { browser } = launched;
+    if (!prepared || !browser.isConnected()) return undefined;
+    let onGone = (): void => undefined;
+    const gone = new Promise<undefined>((resolve) => (onGone = () => resolve(undefined)));
+    browser.once('disconnected', onGone);
+    try {
+      return await Promise.race([prepared.catch(() => undefined), gone]);
+    } finally {
+      browser.off('disconnected', onGone);
+    }
+  };
   const { siteAccess } = launched;
   return {
     info: { ...describe(launched.browser.version()), ...(siteAccess ? { siteAccess } : {}) },
     newPage: async () => {
       if (closed) throw new Error('the engine is closed');
-      const prepared = next;
-      next = undefined;
-      let page = await prepared?.catch(() => undefined);
+      let page = await takePrepared();
       if (page === undefined || !launched.browser.isConnected()) {
         if (!launched.browser.isConnected()) launched = await launch();
         page = await open();
@@ -149,7 +162,7 @@ export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, d
     },
     close: async () => {
       closed = true;
-      await (await next?.catch(() => undefined))?.close();
+      await (await takePrepared())?.close();
       await launched.browser.close();
     },
   };
