@@ -133,7 +133,7 @@ test('messages arrive complete and in order: console, page errors, failed reques
   await page.goto(`${s.apiLocalhost}/page?log=m1`);
   await page.goto(`${s.site}/page?log=m2`);
   await page.evaluate(blockedReadsScript(s, closedPort));
-  await expect.poll(() => page.messages().filter((m) => m.kind !== 'console').length).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => page.messages().filter((m) => m.kind !== 'console').length, { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
   const messages = page.messages();
   const console_ = (text: string, level = 'log'): EngineMessage => ({ kind: 'console', level, text });
   // What the pages logged, exactly and in order, across documents, origins and contexts.
