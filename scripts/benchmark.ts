@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { browserProcesses, descendantsIn, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
+import { descendantsIn, processesWithEnv, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
 
 type EngineName = 'chromium' | 'firefox' | 'webkit';
 
@@ -32,6 +32,7 @@ interface RunResult {
 }
 
 const FLOOR_CONFIG = 'scripts/bench/floor.config.ts';
+const RUN_MARKER = 'CORS_BENCH_RUN';
 const FLOOR_WORKERS = '2';
 
 function parseArgs(argv: string[]): { engines: EngineName[]; suiteArgs: string[] } {
@@ -53,11 +54,12 @@ function parseArgs(argv: string[]): { engines: EngineName[]; suiteArgs: string[]
 
 /** Runs `playwright test` with the JSON reporter and watches its process tree until it ends. */
 async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const before = new Set(browserProcesses().map((proc) => `${proc.pid}/${proc.startTime}`));
+  // Everything the run starts inherits this marker: leftovers are told from other runs' processes by it.
+  const runId = `${process.pid}-${performance.now().toFixed(0)}`;
   const started = performance.now();
   const child = spawn('npx', ['playwright', 'test', '--reporter=json', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, [RUN_MARKER]: runId },
   });
   let json = '';
   child.stdout.on('data', (chunk: Buffer) => (json += chunk.toString()));
@@ -73,7 +75,7 @@ async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessE
   const seconds = (performance.now() - started) / 1000;
   // Give exiting browsers a moment to be reaped before calling them left behind.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const leftovers = browserProcesses().filter((proc) => !before.has(`${proc.pid}/${proc.startTime}`));
+  const leftovers = processesWithEnv(RUN_MARKER, runId);
   return { label, seconds, exitCode, stats: readStats(json), peakMiB: peakKb / 1024, peakProcesses, leftovers };
 }
 

@@ -113,3 +113,16 @@ export const BROWSER_PROCESS = /MiniBrowser|WebKitWebProcess|WebKitNetworkProces
 export function browserProcesses(table = processTable()): ProcessInfo[] {
   return table.filter((proc) => BROWSER_PROCESS.test(proc.command) && proc.state !== 'Z' && proc.state !== 'X');
 }
+
+/** Live processes whose environment holds `name=value` (a marker a run passes down to all it starts, orphans included). */
+export function processesWithEnv(name: string, value: string, table = processTable()): ProcessInfo[] {
+  const marker = `${name}=${value}`;
+  return table.filter((proc) => {
+    if (proc.state === 'Z' || proc.state === 'X') return false;
+    try {
+      return readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
