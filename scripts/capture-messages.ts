@@ -20,7 +20,7 @@ import type { ObservedCase } from '../tests/framework/reporting/cors-record.js';
 import { MATRIX_CASES } from '../tests/scenarios/matrix-cases.js';
 import { outcomeOf } from '../tests/framework/cors/matrix-checks.js';
 
-export interface CapturedStep {
+interface CapturedStep {
   method: string;
   client: string;
   /** The request's URL (its port and lab segment are those of the capture run). */

@@ -23,7 +23,7 @@ export const OKTA_EXPOSED_HEADERS = [
   'X-Rate-Limit-Reset',
 ];
 
-export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
 /**
  * What okta-auth-js can send: `X-Device-Fingerprint` (signInWithCredentials with
  * `sendFingerprint`) and `DPoP` (token and resource calls with `dpop: true`) besides the rest.

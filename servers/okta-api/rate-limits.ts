@@ -7,7 +7,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { sendOktaError } from './okta-errors.js';
 
-export const DEFAULT_RATE_LIMIT = 10_000;
+const DEFAULT_RATE_LIMIT = 10_000;
 const WINDOW_MS = 60_000;
 const COUNTED = /^\/(api\/v1|oauth2)\//;
 /** Ids in a path (`tos…`, `00u…`, `0oa…`) share their endpoint's bucket. */

@@ -13,8 +13,8 @@ import { endSession, sessionIdOf, type Session, type SessionStore } from './sess
 import type { TrustedOriginStore } from './trusted-origins/store.js';
 import type { UserAccount } from './users.js';
 
-export const SESSIONS_ME_PATH = '/api/v1/sessions/me';
-export const SESSION_REFRESH_PATH = `${SESSIONS_ME_PATH}/lifecycle/refresh`;
+const SESSIONS_ME_PATH = '/api/v1/sessions/me';
+const SESSION_REFRESH_PATH = `${SESSIONS_ME_PATH}/lifecycle/refresh`;
 
 /** The identity provider every session of the org comes from: the org itself. */
 const ORG_IDP = { id: '00o1n8sbwArJ7OQRw406', type: 'OKTA' } as const;

@@ -67,7 +67,7 @@ export const sessionIdOf = (req: Request): string | undefined => req.cookies?.[S
  * same-site topology) None would need Secure, which http cannot set: Lax, enough there since
  * the website and the API are one site.
  */
-export function sessionCookieOptions(req: Request): CookieOptions {
+function sessionCookieOptions(req: Request): CookieOptions {
   return req.secure ? { httpOnly: true, secure: true, sameSite: 'none', path: '/' } : { httpOnly: true, sameSite: 'lax', path: '/' };
 }
 

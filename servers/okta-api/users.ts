@@ -1,6 +1,6 @@
 /** The one user of the mock org, shaped like Okta's `GET /api/v1/users/me` answer. */
 
-export interface OktaUserProfile {
+interface OktaUserProfile {
   firstName: string;
   lastName: string;
   email: string;
@@ -30,7 +30,7 @@ export interface UserAccount {
   password: string;
 }
 
-export const DEFAULT_PASSWORD = 'Trusted-0rigins!';
+const DEFAULT_PASSWORD = 'Trusted-0rigins!';
 
 export function defaultAccount(baseUrl: string): UserAccount {
   const id = '00ub0oNGTSWTBKOLGLNR';

@@ -63,7 +63,7 @@ export const NAMES_ADDRESS = '127.0.0.1';
 /** Chromium's --host-resolver-rules value mapping every suite name to NAMES_ADDRESS (the suite's and a person's). */
 export const hostResolverRules = (): string => SUITE_HOST_NAMES.map((name) => `MAP ${name} ${NAMES_ADDRESS}`).join(', ');
 
-export function isTopologyName(value: string): value is TopologyName {
+function isTopologyName(value: string): value is TopologyName {
   return (TOPOLOGY_NAMES as readonly string[]).includes(value);
 }
 

@@ -7,7 +7,7 @@ import type { EngineMessage, EnginePage } from '../framework/engines/engine.js';
 export const CLIENTS = ['xhr', 'jquery', 'fetch'] as const;
 export type Client = (typeof CLIENTS)[number];
 
-export const PROFILE_FIELDS = [
+const PROFILE_FIELDS = [
   'id',
   'status',
   'login',

@@ -5,14 +5,14 @@
  */
 import type { EngineMessage, EnginePage } from '../framework/engines/engine.js';
 
-export const SDK_STEPS = [
+const SDK_STEPS = [
   'sign-in', 'session-cookie', 'session-exists', 'session-get', 'session-refresh', 'tokens-silent', 'tokens-redirect',
   'redirect-finish', 'redirect-wrong-verifier', 'user-info', 'revoke', 'user-info-revoked', 'session-close', 'sign-out',
 ] as const;
 export type SdkStep = (typeof SDK_STEPS)[number];
 
 /** What an SDK call threw, as the page shows it. */
-export interface SdkError {
+interface SdkError {
   name: string;
   errorCode: string | null;
   errorSummary: string;

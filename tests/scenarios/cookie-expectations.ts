@@ -8,7 +8,7 @@
 import type { SiteRelation } from '../../servers/topology/topologies.js';
 import type { CookiePolicyId } from '../framework/engines/cookie-policy.js';
 
-export const SENDS_ORG_COOKIE: Record<CookiePolicyId, Record<SiteRelation, boolean>> = {
+const SENDS_ORG_COOKIE: Record<CookiePolicyId, Record<SiteRelation, boolean>> = {
   // Chrome with third-party cookies allowed: a SameSite=None; Secure cookie goes cross-site.
   'third-party-allowed': { 'same-site': true, 'cross-site': true },
   // "Block third-party cookies" (Incognito's default): cross-site requests carry no cookies.

@@ -12,8 +12,8 @@ import type { ProbeClient, ProbeContext } from '../pages/cors-probe-page.js';
 import type { KnownReason } from '../framework/cors/reason-catalog.js';
 import { WPT_CASES } from './matrix-cases-wpt.js';
 
-export const AREAS = ['origin', 'credentials', 'preflight', 'caching', 'exposure', 'errors', 'sandbox', 'redirects', 'cookies', 'modes'] as const;
-export type Area = (typeof AREAS)[number];
+const AREAS = ['origin', 'credentials', 'preflight', 'caching', 'exposure', 'errors', 'sandbox', 'redirects', 'cookies', 'modes'] as const;
+type Area = (typeof AREAS)[number];
 
 /** Origins a behaviour can name; computed per worker from the running servers. */
 export interface MatrixOrigins {
@@ -62,7 +62,7 @@ export interface HopServer {
 }
 
 /** A header the page tried to read: its exact value, readable with any value, or not readable (null). */
-export type HeaderExpectation = string | 'readable' | null;
+type HeaderExpectation = string | 'readable' | null;
 
 export interface StepExpectation {
   /** `opaque`: a no-cors response, unreadable without being an error. */

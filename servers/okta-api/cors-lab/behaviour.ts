@@ -20,10 +20,10 @@ export interface LabCorsHeaders {
 }
 
 /** The suite's own sites a redirect may go to: the API, the probe page's site, the other (untrusted) site. */
-export const LAB_SITES = ['api', 'page', 'other'] as const;
+const LAB_SITES = ['api', 'page', 'other'] as const;
 export type LabSite = (typeof LAB_SITES)[number];
 
-export interface LabRedirect {
+interface LabRedirect {
   /** Which site's lab answers the next hop. */
   to: LabSite;
   /** Put a user name and password into the Location URL. */
@@ -149,7 +149,7 @@ function hop(value: Json, where: string): LabHop {
 }
 
 /** Checks a decoded behaviour; throws BehaviourError with a one-line reason. */
-export function validateBehaviour(value: unknown): LabBehaviour {
+function validateBehaviour(value: unknown): LabBehaviour {
   if (!isRecord(value)) throw new BehaviourError('the behaviour must be a JSON object');
   onlyKeys(value, BEHAVIOUR_KEYS, 'behaviour');
   if (typeof value.case !== 'string' || value.case === '') throw new BehaviourError('behaviour.case must be a non-empty string');

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
+const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+type GrantType = (typeof GRANT_TYPES)[number];
 
 export interface OidcApp {
   /** Okta's look: `0oa` and 17 more characters. */

@@ -9,7 +9,7 @@ import type { AuthServer } from './auth-servers.js';
 /** Okta: "The code has a lifetime of 300 seconds." */
 export const CODE_LIFETIME_MS = 300_000;
 /** Okta's default refresh token lifetime when unused (a policy setting in a real org): 7 days. */
-export const REFRESH_TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
+const REFRESH_TOKEN_LIFETIME_MS = 7 * 24 * 3_600_000;
 
 /** Who consented to what, carried from `authorize` into every token issued for it. */
 export interface Grant {

@@ -8,8 +8,8 @@ import type { UserAccount } from '../users.js';
 import type { AuthServer } from './auth-servers.js';
 import type { Grant, GrantStore } from './grants.js';
 
-export const ACCESS_TOKEN_LIFETIME_S = 3600;
-export const ID_TOKEN_LIFETIME_S = 3600;
+const ACCESS_TOKEN_LIFETIME_S = 3600;
+const ID_TOKEN_LIFETIME_S = 3600;
 /** The org's own identity provider id, in the `idp` claim. */
 const ORG_IDP_ID = '00o1n8sbwArJ7OQRw406';
 
@@ -35,7 +35,7 @@ export interface MintContext {
 const jti = (prefix: 'AT' | 'ID'): string => `${prefix}.${randomBytes(32).toString('base64url')}`;
 
 /** OpenID Connect's `at_hash`: the left half of the access token's SHA-256, base64url. */
-export const atHash = (accessToken: string): string =>
+const atHash = (accessToken: string): string =>
   createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
 /** The claims `userinfo` and the ID token carry for these scopes. */

@@ -36,12 +36,12 @@ export function outcomeOf(result: ProbeResult): StepExpectation['outcome'] {
 }
 
 /** No message may escape the catalog: an unknown text fails here, showing the text. */
-export function checkCatalogKnowsEveryMessage(run: StepRun): void {
+function checkCatalogKnowsEveryMessage(run: StepRun): void {
   expect(run.blocks.filter((b) => b.reason === 'unrecognized').map((b) => b.raw), `${run.where}: CORS messages the catalog does not know`).toEqual([]);
 }
 
 /** What the script could read. */
-export function checkOutcome(run: StepRun): void {
+function checkOutcome(run: StepRun): void {
   const { where, result, expected } = run;
   expect(outcomeOf(result), `${where}: outcome (error: ${result.error ?? 'none'})`).toBe(expected.outcome);
   if (expected.outcome === 'readable') {
@@ -73,7 +73,7 @@ export function checkOutcome(run: StepRun): void {
 }
 
 /** What the page shows in #probe-result. */
-export function checkShown(run: StepRun): void {
+function checkShown(run: StepRun): void {
   const { where, result, shown, expected } = run;
   expect(shown.outcome, `${where}: #probe-result outcome`).toBe(expected.outcome);
   expect(shown.status, `${where}: #probe-result status`).toBe(result.status);
@@ -117,14 +117,14 @@ function checkHop(run: StepRun, hop: HopServer, index: number): void {
 }
 
 /** What each hop's server received: preflight or not, Origin, the cookie, method and body. */
-export function checkServer(run: StepRun): void {
+function checkServer(run: StepRun): void {
   const hops = [run.expected.server, ...(run.expected.server.redirects ?? [])];
   hops.forEach((hop, index) => checkHop(run, hop, index));
   expect(run.exchanges.filter((e) => (e.lab?.hop ?? 0) >= hops.length), `${run.where}: no hop beyond the expected ones`).toEqual([]);
 }
 
 /** Response headers the page tried to read. `requestId` stands for X-Okta-Request-Id as the last hop sent it. */
-export function checkReadHeaders(run: StepRun): void {
+function checkReadHeaders(run: StepRun): void {
   const { where, result, shown } = run;
   const lastActual = run.exchanges.filter((e) => !e.preflight).at(-1);
   for (const [name, want] of Object.entries(run.expected.headers ?? {})) {

@@ -70,7 +70,7 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export type KnownReason = Exclude<ReasonCode, 'unrecognized'>;
 
 /** Reasons that warn but do not block: corsBlocks leaves them out, corsWarnings returns them. */
-export const WARNING_REASONS: readonly ReasonCode[] = ['authorization-not-covered-by-wildcard'];
+const WARNING_REASONS: readonly ReasonCode[] = ['authorization-not-covered-by-wildcard'];
 
 export interface CorsBlock {
   reason: ReasonCode;
@@ -82,7 +82,7 @@ export interface CorsBlock {
   raw: string;
 }
 
-export interface Rule {
+interface Rule {
   reason: KnownReason;
   pattern: RegExp;
 }
@@ -103,7 +103,7 @@ export interface EngineDialect {
  * What makes a message a CORS one, in any engine's wording: URLs are taken out first (a
  * base64 segment could spell anything). A message with these words that no rule knows fails.
  */
-export const CORS_VOCABULARY =
+const CORS_VOCABULARY =
   /\bCORS\b|access[- ]control|Cross-Origin Resource Sharing|Same Origin Policy|cross[- ]origin (?:request|redirect)|preflight|request mode/i;
 const URLS = /\b[a-z][\w+.-]*:\/\/\S+/gi;
 
