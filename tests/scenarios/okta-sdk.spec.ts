@@ -12,7 +12,7 @@ import type { RunningServers } from '../../servers/start.js';
 import { corsBlocks, NAMES_ORIGIN, onPreflight, type CorsBlock } from '../framework/cors/reason-catalog.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../../servers/topology/topologies.js';
 import type { Engine, EngineName } from '../framework/engines/engine.js';
-import { recordObservedCase } from '../framework/reporting/cors-record.js';
+import { blocksOfCall, recordObservedCase } from '../framework/reporting/cors-record.js';
 import { OktaSdkPage, type SdkResult } from '../pages/okta-sdk-page.js';
 import { expect, test } from '../fixtures/fixtures.js';
 import { sendsOrgCookie } from './cookie-expectations.js';
@@ -265,8 +265,7 @@ function untrustedSignInScenario(): void {
     await sdk.fillCredentials(account.login, account.password);
     const result = await sdk.run('sign-in');
     const url = `${servers.api.url}/api/v1/authn`;
-    await expect.poll(() => corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url).length, { timeout: 5_000 }).toBeGreaterThan(0);
-    const blocks = corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url);
+    const blocks = await blocksOfCall(engineName, () => sdk.messages(), url);
     recordSdkCase(testInfo, 'signInWithCredentials from an untrusted origin', blocks);
 
     expect(result).toEqual({ outcome: 'error', error: expect.objectContaining({ name: 'AuthApiError', errorCode: null, status: null }) });
@@ -290,8 +289,7 @@ function untrustedSessionScenario(): void {
     const from = mark(servers);
     const result = await sdk.run('session-exists');
     const url = `${servers.api.url}/api/v1/sessions/me`;
-    await expect.poll(() => corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url).length, { timeout: 5_000 }).toBeGreaterThan(0);
-    const blocks = corsBlocks(engineName, sdk.messages()).filter((b) => b.url === url);
+    const blocks = await blocksOfCall(engineName, () => sdk.messages(), url);
     recordSdkCase(testInfo, 'session.exists from an untrusted origin', blocks);
 
     // The SDK turns every failure of sessions/me into "no session": only the engine says why.
