@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from '@playwright/test';
+import { authenticate } from '../framework/okta/api-under-test-client.js';
 import { SESSION_COOKIE } from '../../servers/okta-api/sessions.js';
 import type { RunningServers } from '../../servers/start.js';
 
@@ -34,13 +35,8 @@ export const pkcePair = (): { verifier: string; challenge: string } => {
 
 /** A one-time session token from POST /api/v1/authn. */
 export async function sessionToken(org: Org): Promise<string> {
-  const response = await fetch(`${org.api}/api/v1/authn`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ username: org.login, password: org.password }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { sessionToken: string }).sessionToken;
+  const signIn = { url: org.api, label: `the mock org ${org.api}`, login: org.login, password: org.password };
+  return (await authenticate(signIn)).sessionToken;
 }
 
 /** `sid=<value>` for a fresh session, set through /login/sessionCookieRedirect as the SDK does. */

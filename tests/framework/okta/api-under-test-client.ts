@@ -44,16 +44,20 @@ async function answerOf(response: APIResponse): Promise<Answer> {
 }
 
 /** One HTTP call to the API, in a request context of its own; a failure to connect becomes one line naming the API. */
-async function ask(target: ApiTarget, send: (admin: TrustedOriginsAdmin, context: APIRequestContext) => Promise<APIResponse>): Promise<Answer> {
+async function ask(target: Pick<ApiTarget, 'url' | 'label'>, send: (context: APIRequestContext) => Promise<APIResponse>): Promise<Answer> {
   const context = await request.newContext({ timeout: CALL_TIMEOUT_MS, maxRedirects: 0 });
   try {
-    return await answerOf(await send(new TrustedOriginsAdmin(context, target.url, target.token), context));
+    return await answerOf(await send(context));
   } catch (error) {
     throw new ApiUnderTestError(`${target.label}: ${connectProblem(error)}`);
   } finally {
     await context.dispose();
   }
 }
+
+/** One call through the Trusted Origins admin client, with the target's token. */
+const askAdmin = (target: ApiTarget, send: (admin: TrustedOriginsAdmin) => Promise<APIResponse>): Promise<Answer> =>
+  ask(target, (context) => send(new TrustedOriginsAdmin(context, target.url, target.token)));
 
 function connectProblem(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${CALL_TIMEOUT_MS / 1000} s; is it the API's address?`;
@@ -87,7 +91,7 @@ const isTrustedOrigin = (value: unknown): value is ListedOrigin =>
 
 /** Proves the API answers and takes the token, before any test relies on either. */
 export async function checkApi(target: ApiTarget): Promise<void> {
-  const answer = await ask(target, (admin) => admin.listResponse({ limit: 1 }));
+  const answer = await askAdmin(target, (admin) => admin.listResponse({ limit: 1 }));
   if (answer.status === 401) throw new ApiUnderTestError(`${ENV.token} was refused by ${target.url}: ${describeAnswer(answer)}`);
   if (answer.status === 403) {
     throw new ApiUnderTestError(`${ENV.token} may not manage Trusted Origins at ${target.url}: ${describeAnswer(answer)}; use an admin's token`);
@@ -105,7 +109,7 @@ export async function checkApi(target: ApiTarget): Promise<void> {
  * Returns the id of the entry it created, to delete at the end.
  */
 export async function trustOrigin(target: ApiTarget, origin: string): Promise<string | undefined> {
-  const listed = await ask(target, (admin) => admin.listResponse({ filter: `origin eq "${origin}"` }));
+  const listed = await askAdmin(target, (admin) => admin.listResponse({ filter: `origin eq "${origin}"` }));
   if (listed.status !== 200 || !Array.isArray(listed.json)) {
     throw new ApiUnderTestError(`cannot look up ${origin} among the Trusted Origins of ${target.url}: ${describeAnswer(listed)}`);
   }
@@ -118,7 +122,7 @@ export async function trustOrigin(target: ApiTarget, origin: string): Promise<st
     );
   }
   const body = { name: `cors-conformance suite ${origin}`, origin, scopes: REQUIRED_SCOPES.map((type) => ({ type })) };
-  const created = await ask(target, (admin) => admin.createResponse(body));
+  const created = await askAdmin(target, (admin) => admin.createResponse(body));
   if (created.status !== 200 || !isTrustedOrigin(created.json)) {
     throw new ApiUnderTestError(`cannot add ${origin} as a Trusted Origin of ${target.url}: ${describeAnswer(created)}`);
   }
@@ -127,7 +131,7 @@ export async function trustOrigin(target: ApiTarget, origin: string): Promise<st
 
 /** Deletes a Trusted Origin this worker created; already gone is fine. */
 export async function untrustOrigin(target: ApiTarget, id: string): Promise<void> {
-  const answer = await ask(target, (admin) => admin.deleteResponse(id));
+  const answer = await askAdmin(target, (admin) => admin.deleteResponse(id));
   if (answer.status !== 204 && answer.status !== 404) {
     throw new ApiUnderTestError(`cannot delete the Trusted Origin ${id} this run added to ${target.url}: ${describeAnswer(answer)}`);
   }
@@ -147,9 +151,12 @@ const isSignedInUser = (value: unknown): value is SignedInUser =>
   typeof value.profile.firstName === 'string' &&
   typeof value.profile.lastName === 'string';
 
+/** What signing in needs of a target: no admin token. */
+export type SignInTarget = Pick<ApiTarget, 'url' | 'label' | 'login' | 'password'>;
+
 /** Okta's primary authentication: a one-time session token for the user. */
-export async function authenticate(target: ApiTarget): Promise<{ sessionToken: string; user: SignedInUser }> {
-  const answer = await ask(target, (_, context) =>
+export async function authenticate(target: SignInTarget): Promise<{ sessionToken: string; user: SignedInUser }> {
+  const answer = await ask(target, (context) =>
     context.post(`${target.url}/api/v1/authn`, { headers: { Accept: 'application/json' }, data: { username: target.login, password: target.password } }),
   );
   const who = `sign-in as ${target.login} at ${target.url}`;
@@ -191,7 +198,7 @@ export async function usersMeWithoutSession(
   target: ApiTarget,
   origin: string,
 ): Promise<{ status: number; allowOrigin: string | null; allowCredentials: string | null }> {
-  const answer = await ask(target, (_, context) =>
+  const answer = await ask(target, (context) =>
     context.get(`${target.url}/api/v1/users/me`, { headers: { Accept: 'application/json', Origin: origin } }),
   );
   return {
