@@ -24,29 +24,34 @@ export interface Topology {
   summary: string;
 }
 
-export const TOPOLOGIES: Record<TopologyName, Topology> = {
+/** A topology as written below; its name is its key. */
+type TopologyEntry = Omit<Topology, 'name'>;
+
+const ENTRIES: Record<TopologyName, TopologyEntry> = {
   'same-site': {
-    name: 'same-site',
     scheme: 'http',
     hosts: { org: '127.0.0.1', trustedSite: '127.0.0.1', untrustedSite: '127.0.0.1' },
     relation: { trustedSite: 'same-site', untrustedSite: 'same-site' },
     summary: 'everything on http://127.0.0.1 (ports differ, the site does not)',
   },
   'cross-site': {
-    name: 'cross-site',
     scheme: 'https',
     hosts: { org: 'acme.okta.test', trustedSite: 'app.example.test', untrustedSite: 'evil.example.net' },
     relation: { trustedSite: 'cross-site', untrustedSite: 'cross-site' },
     summary: 'the org on its own site (as acme.okta.com is), the app and an untrusted site on two others',
   },
   'custom-domain': {
-    name: 'custom-domain',
     scheme: 'https',
     hosts: { org: 'login.example.test', trustedSite: 'app.example.test', untrustedSite: 'evil.example.net' },
     relation: { trustedSite: 'same-site', untrustedSite: 'cross-site' },
     summary: "the org on a custom domain under the app's own site (Okta's remedy)",
   },
 };
+
+// fromEntries loses the keys' type; TOPOLOGY_NAMES maps every name, so the record is whole.
+export const TOPOLOGIES = Object.fromEntries(
+  TOPOLOGY_NAMES.map((name): [TopologyName, Topology] => [name, { name, ...ENTRIES[name] }]),
+) as Readonly<Record<TopologyName, Topology>>;
 
 /** Every host name a topology uses: what the engines map to 127.0.0.1 and the certificate covers. */
 export const SUITE_HOST_NAMES: readonly string[] = [
