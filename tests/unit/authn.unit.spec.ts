@@ -18,6 +18,7 @@ import { apiTest as test } from '../fixtures/api-servers.js';
 import { ApiUnderTestError, readApiUnderTestEnv } from '../framework/okta/api-under-test-env.js';
 import { authenticate, checkApi, trustOrigin, untrustOrigin, type ApiTarget } from '../framework/okta/api-under-test-client.js';
 import { expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
+import { sendPreflight } from './preflight-http.js';
 
 
 test.describe.configure({ mode: 'parallel' });
@@ -155,11 +156,7 @@ test.describe('POST /api/v1/authn', () => {
   });
 
   test('CORS as Okta: a trusted origin may call it from a page, an untrusted one may not', async ({ servers }) => {
-    const preflight = (origin: string) =>
-      fetch(`${servers.api.url}/api/v1/authn`, {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
-      });
+    const preflight = (origin: string) => sendPreflight(`${servers.api.url}/api/v1/authn`, origin, 'POST', 'content-type');
     const trusted = await preflight(servers.trustedSiteUrl);
     expect(trusted.status).toBe(204);
     expect(trusted.headers.get('access-control-allow-origin')).toBe(servers.trustedSiteUrl);

@@ -14,6 +14,7 @@ import { apiTest as test } from '../fixtures/api-servers.js';
 import {
   authorizeUrl, expectOAuthError, getAuthorize, ISSUER_PATH, orgOf, pkcePair, postForm, returned, sessionCookie, sessionToken, tokensFor, type Org,
 } from './oidc-http.js';
+import { sendPreflight } from './preflight-http.js';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -51,10 +52,9 @@ test.describe('discovery and keys', () => {
   });
 
   test('the public preflight allows GET and the SDK headers for any origin, never credentials', async ({ servers }) => {
-    const response = await fetch(`${servers.api.url}${ISSUER_PATH}/.well-known/openid-configuration`, {
-      method: 'OPTIONS',
-      headers: { Origin: servers.untrustedSiteUrl, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'content-type,x-okta-user-agent-extended' },
-    });
+    const response = await sendPreflight(
+      `${servers.api.url}${ISSUER_PATH}/.well-known/openid-configuration`, servers.untrustedSiteUrl, 'GET', 'content-type,x-okta-user-agent-extended',
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
@@ -250,10 +250,7 @@ test.describe('token', () => {
 
   test('CORS: the trusted site may POST (preflight 204, credentials); an untrusted origin gets no CORS headers; Vary: Origin on both', async ({ servers }) => {
     const preflight = (origin: string) =>
-      fetch(`${servers.api.url}${ISSUER_PATH}/v1/token`, {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'accept,content-type,x-okta-user-agent-extended' },
-      });
+      sendPreflight(`${servers.api.url}${ISSUER_PATH}/v1/token`, origin, 'POST', 'accept,content-type,x-okta-user-agent-extended');
     const trusted = await preflight(servers.trustedSiteUrl);
     expect(trusted.status).toBe(204);
     expect(trusted.headers.get('access-control-allow-origin')).toBe(servers.trustedSiteUrl);

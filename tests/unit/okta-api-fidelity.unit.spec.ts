@@ -9,6 +9,7 @@ import { MemoryTrustedOriginStore } from '../../servers/okta-api/trusted-origins
 import { listen } from '../../servers/listen.js';
 import { apiTest as test } from '../fixtures/api-servers.js';
 import { ISSUER_PATH } from './oidc-http.js';
+import { sendPreflight } from './preflight-http.js';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -79,7 +80,7 @@ test('past a low limit: 429 E0000047, CORS kept for a trusted origin on a CORS e
     expect(refused.headers.get('vary')).toMatch(/\bOrigin\b/);
     expect(await refused.json()).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' });
     // Another endpoint has its own count; a preflight is not counted.
-    const preflight = await fetch(`${listening.url}/api/v1/users/me`, { method: 'OPTIONS', headers: { Origin: site, 'Access-Control-Request-Method': 'GET' } });
+    const preflight = await sendPreflight(`${listening.url}/api/v1/users/me`, site, 'GET');
     expect(preflight.status).toBe(204);
     expect((await fetch(`${listening.url}/api/v1/authn`, { method: 'POST' })).status).not.toBe(429);
 
@@ -96,10 +97,7 @@ test('past a low limit: 429 E0000047, CORS kept for a trusted origin on a CORS e
 
 test('the preflight allows the headers okta-auth-js can add: X-Device-Fingerprint on authn, DPoP on token', async ({ servers }) => {
   for (const [path, header] of [['/api/v1/authn', 'x-device-fingerprint'], [`${ISSUER_PATH}/v1/token`, 'dpop']] as const) {
-    const response = await fetch(`${servers.api.url}${path}`, {
-      method: 'OPTIONS',
-      headers: { Origin: servers.trustedSiteUrl, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': `content-type,${header}` },
-    });
+    const response = await sendPreflight(`${servers.api.url}${path}`, servers.trustedSiteUrl, 'POST', `content-type,${header}`);
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toContain(header);
   }

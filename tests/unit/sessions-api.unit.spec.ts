@@ -6,6 +6,7 @@ import { expect } from '@playwright/test';
 import type { RunningServers } from '../../servers/start.js';
 import { apiTest as test } from '../fixtures/api-servers.js';
 import { orgOf, sessionCookie } from './oidc-http.js';
+import { sendPreflight } from './preflight-http.js';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -76,11 +77,7 @@ test('refresh extends the session; DELETE ends it and clears the cookie', async 
 });
 
 test('preflight: a trusted origin gets credentials, DELETE and the SDK headers; an untrusted one gets no CORS headers, both Vary: Origin', async ({ servers }) => {
-  const preflight = (origin: string) =>
-    fetch(`${servers.api.url}${ME}`, {
-      method: 'OPTIONS',
-      headers: { Origin: origin, 'Access-Control-Request-Method': 'DELETE', 'Access-Control-Request-Headers': 'content-type,x-okta-user-agent-extended' },
-    });
+  const preflight = (origin: string) => sendPreflight(`${servers.api.url}${ME}`, origin, 'DELETE', 'content-type,x-okta-user-agent-extended');
   const trusted = await preflight(servers.trustedSiteUrl);
   expect(trusted.status).toBe(204);
   expect(trusted.headers.get('access-control-allow-origin')).toBe(servers.trustedSiteUrl);
