@@ -44,6 +44,18 @@ function formAndClient(req: Request, res: Response, context: OidcContext): { for
   return { form, app };
 }
 
+/** The client and the `token` parameter of a revoke or introspect call; undefined once it answered an error. */
+function clientAndToken(req: Request, res: Response, context: OidcContext): { app: OidcApp; token: string } | undefined {
+  const checked = formAndClient(req, res, context);
+  if (checked === undefined) return undefined;
+  const token = single(checked.form, 'token');
+  if (typeof token !== 'string') {
+    sendOAuthError(res, 400, OAuthErrors.missing('token'));
+    return undefined;
+  }
+  return { app: checked.app, token };
+}
+
 /** PKCE S256: BASE64URL(SHA256(verifier)) must equal the challenge, compared in constant time. */
 function pkceHolds(verifier: string, challenge: string): boolean {
   const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
@@ -94,10 +106,9 @@ export function tokenEndpoint(server: AuthServer, context: OidcContext) {
 
 export function revokeEndpoint(server: AuthServer, context: OidcContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const checked = formAndClient(req, res, context);
+    const checked = clientAndToken(req, res, context);
     if (checked === undefined) return;
-    const token = single(checked.form, 'token');
-    if (typeof token !== 'string') return sendOAuthError(res, 400, OAuthErrors.missing('token'));
+    const { token } = checked;
     const refresh = context.grants.findRefreshToken(token);
     if (refresh?.clientId === checked.app.clientId) context.grants.revokeRefreshToken(token);
     const access = await liveAccessToken(mintContext(context, server, req), token);
@@ -108,10 +119,9 @@ export function revokeEndpoint(server: AuthServer, context: OidcContext) {
 
 export function introspectEndpoint(server: AuthServer, context: OidcContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    const checked = formAndClient(req, res, context);
+    const checked = clientAndToken(req, res, context);
     if (checked === undefined) return;
-    const token = single(checked.form, 'token');
-    if (typeof token !== 'string') return sendOAuthError(res, 400, OAuthErrors.missing('token'));
+    const { token } = checked;
     res.set('Cache-Control', 'no-store');
     const mint = mintContext(context, server, req);
     const access = await liveAccessToken(mint, token);
