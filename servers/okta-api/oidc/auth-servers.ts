@@ -10,7 +10,6 @@ export interface AuthServer {
   id: 'default' | 'org';
   /** The issuer's path under the org's URL ('' for the org server: its issuer is the org URL). */
   issuerPath: string;
-  /** Where its endpoints live. */
   endpointsPath: string;
   /** Where its discovery document lives. */
   metadataPath: string;

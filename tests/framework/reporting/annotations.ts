@@ -28,7 +28,6 @@ type CorsOutcome = 'readable' | 'blocked';
 export interface CorsCase {
   /** The scenario area, e.g. "preflight" or "credentials". */
   area: string;
-  /** The case within the area. */
   case: string;
   outcome: CorsOutcome;
   /** The engine's reason code when blocked; a cookie reason when readable but the session stayed home; else null. */
