@@ -18,6 +18,7 @@ import { apiTest as test } from '../fixtures/api-servers.js';
 import { ApiUnderTestError, readApiUnderTestEnv } from '../framework/okta/api-under-test-env.js';
 import { authenticate, checkApi, trustOrigin, untrustOrigin, type ApiTarget } from '../framework/okta/api-under-test-client.js';
 import { expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
+import { orgOf, sessionToken as sessionTokenOf } from './oidc-http.js';
 import { sendPreflight } from './preflight-http.js';
 
 
@@ -34,12 +35,7 @@ function postAuthn(api: string, body: string, contentType = 'application/json', 
   });
 }
 
-async function sessionToken(servers: RunningServers): Promise<string> {
-  const { login } = servers.api.account.user.profile;
-  const response = await postAuthn(servers.api.url, JSON.stringify({ username: login, password: servers.api.account.password }));
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { sessionToken: string }).sessionToken;
-}
+const sessionToken = (servers: RunningServers): Promise<string> => sessionTokenOf(orgOf(servers));
 
 /** GET /login/sessionCookieRedirect without following the redirect; `query` is sent as given. */
 function cookieRedirect(api: string, query: string, cookie?: string): Promise<Response> {
