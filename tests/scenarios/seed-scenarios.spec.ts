@@ -48,6 +48,24 @@ const cookieExpected = (engine: Engine, relation: SiteRelation): boolean => send
 const cookieObserved = (sent: boolean | undefined) =>
   sent === true ? { went: 'sent' as const } : { went: 'withheld' as const, reason: 'third-party-cookie-withheld' as const };
 
+/**
+ * Signs in on the org's own page, top-level (a first-party visit, as a person signs in), then
+ * runs the page's Test from `siteUrl` and records the case.
+ */
+async function signedInTest(
+  { corsPage, servers, account, engineName }: { corsPage: CorsTestPage; servers: RunningServers; account: { login: string; password: string }; engineName: EngineName },
+  testInfo: TestInfo,
+  siteUrl: string,
+  client: Client,
+  caseName: string,
+): Promise<{ result: TestResult; call: ReturnType<typeof usersMeCall> }> {
+  await corsPage.signIn(servers.api.url, account.login, account.password);
+  const result = await corsPage.test(siteUrl, servers.api.url, client);
+  const call = usersMeCall(servers);
+  await recordSeedCase(testInfo, caseName, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
+  return { result, call };
+}
+
 /** What the profile panel must show for `user`: every field, exactly as the API holds it. */
 function profileOf(user: OktaUser): Record<ProfileField, string> {
   return {
@@ -71,12 +89,7 @@ function allowedScenario(client: Client): void {
   test('allowed: a signed-in user on a trusted origin sees their profile', async ({
     corsPage, topologyServers: servers, account, engine, engineName,
   }, testInfo) => {
-    // The org's own page, top-level: a first-party visit, as a person signs in.
-    await corsPage.signIn(servers.api.url, account.login, account.password);
-
-    const result = await corsPage.test(servers.trustedSiteUrl, servers.api.url, client);
-    const call = usersMeCall(servers);
-    await recordSeedCase(testInfo, `allowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
+    const { result, call } = await signedInTest({ corsPage, servers, account, engineName }, testInfo, servers.trustedSiteUrl, client, `allowed (${client})`);
 
     expect(corsBlocks(engineName, corsPage.messages())).toEqual([]);
     expect(call?.responseHeaders['access-control-allow-origin']).toBe(servers.trustedSiteUrl);
@@ -96,11 +109,7 @@ function disallowedScenario(client: Client): void {
   test('disallowed: a signed-in user on an untrusted origin is blocked by the browser', async ({
     corsPage, topologyServers: servers, account, engine, engineName,
   }, testInfo) => {
-    await corsPage.signIn(servers.api.url, account.login, account.password);
-
-    const result = await corsPage.test(servers.untrustedSiteUrl, servers.api.url, client);
-    const call = usersMeCall(servers);
-    await recordSeedCase(testInfo, `disallowed (${client})`, result, engineName, corsPage, servers.api.url, cookieObserved(call?.cookieSent));
+    const { result, call } = await signedInTest({ corsPage, servers, account, engineName }, testInfo, servers.untrustedSiteUrl, client, `disallowed (${client})`);
 
     expect(result).toEqual({ outcome: 'error', ...blockedMessage(servers.untrustedSiteUrl) });
     const url = `${servers.api.url}/api/v1/users/me`;
