@@ -65,8 +65,13 @@ export interface ProbeShown {
 export class CorsProbePage {
   constructor(readonly page: EnginePage) {}
 
-  async open(siteUrl: string): Promise<void> {
-    await this.page.goto(`${siteUrl}/probe.html`);
+  /** Where the probe page lives on `siteUrl`. */
+  url(siteUrl: string): string {
+    return `${siteUrl}/probe.html`;
+  }
+
+  /** Resolves once the page's probe script is ready to run requests. */
+  async ready(): Promise<void> {
     await this.page.waitForFunction(`typeof window.corsProbe === 'object'`);
   }
 

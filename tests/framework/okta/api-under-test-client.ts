@@ -179,7 +179,7 @@ export async function authenticate(target: SignInTarget): Promise<{ sessionToken
  * Turns the session token into the API's own session cookie in the browser: the page goes to
  * the API's sessionCookieRedirect, which sets the cookie and redirects to `redirectUrl`.
  */
-export async function redeemInBrowser(page: EnginePage, target: ApiTarget, sessionToken: string, redirectUrl: string): Promise<void> {
+export async function redeemInBrowser(page: EnginePage, target: Pick<ApiTarget, 'url'>, sessionToken: string, redirectUrl: string): Promise<void> {
   const path = '/login/sessionCookieRedirect';
   await page.goto(`${target.url}${path}?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(redirectUrl)}`);
   const at = await page.evaluate<{ href: string; text: string }>(
