@@ -303,7 +303,11 @@ function expectOneLine(error: unknown, engineName: string): asserts error is Err
 /** Processes below this worker that were not there in `before`. */
 function newDescendants(before: ProcessInfo[]): ProcessInfo[] {
   const known = new Set(before.map((proc) => `${proc.pid}/${proc.startTime}`));
-  return descendantsIn(process.pid, processTable()).filter((proc) => !known.has(`${proc.pid}/${proc.startTime}`));
+  const table = processTable();
+  // Only trees under a new child of this worker: the worker's own engine may start processes
+  // meanwhile (it opens the next test's page while this one runs), and those are not this test's.
+  const roots = table.filter((proc) => proc.ppid === process.pid && !known.has(`${proc.pid}/${proc.startTime}`));
+  return roots.flatMap((root) => [root, ...descendantsIn(root.pid, table)]);
 }
 
 /** The browser's main process: MiniBrowser, or the browser that browser-leash.sh runs. */
