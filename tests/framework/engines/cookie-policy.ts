@@ -7,8 +7,8 @@
  */
 import type { EngineName } from './engine.js';
 
-export const COOKIE_POLICY_ENV = 'CORS_COOKIE_POLICY';
-export const COOKIE_POLICY_CHOICES = ['default', 'variant'] as const;
+const COOKIE_POLICY_ENV = 'CORS_COOKIE_POLICY';
+const COOKIE_POLICY_CHOICES = ['default', 'variant'] as const;
 export type CookiePolicyChoice = (typeof COOKIE_POLICY_CHOICES)[number];
 
 export type CookiePolicyId =

@@ -13,9 +13,9 @@ import { launchWithSiteAccess, withWebKitGtkSiteAccess } from './site-access.js'
 
 export type EnginePreference = 'auto' | EngineKind;
 
-export const SETUP_COMMAND = 'npm run setup';
+const SETUP_COMMAND = 'npm run setup';
 
-export const SYSTEM_BROWSERS = {
+const SYSTEM_BROWSERS = {
   chromium: '/usr/bin/chromium',
   firefox: '/usr/bin/firefox-esr',
 } as const;
@@ -34,7 +34,7 @@ const browserTypes: Record<EngineName, BrowserType> = { chromium, firefox, webki
 const LEASH = fileURLToPath(new URL('./browser-leash.sh', import.meta.url));
 
 /** Launch options that run `executablePath` through browser-leash.sh: it dies with this worker. */
-export function leashed(executablePath: string): Pick<LaunchOptions, 'executablePath' | 'env'> {
+function leashed(executablePath: string): Pick<LaunchOptions, 'executablePath' | 'env'> {
   return { executablePath: LEASH, env: { ...process.env, CORS_BROWSER_EXECUTABLE: executablePath } };
 }
 
@@ -44,7 +44,7 @@ export function enginePreference(value = process.env.CORS_ENGINES): EnginePrefer
   throw new Error(`CORS_ENGINES must be 'auto', 'playwright' or 'system', got '${value}'`);
 }
 
-export function playwrightBrowserInstalled(name: EngineName): boolean {
+function playwrightBrowserInstalled(name: EngineName): boolean {
   try {
     return existsSync(browserTypes[name].executablePath());
   } catch {

@@ -49,11 +49,6 @@ function pids(): number[] {
     .map(Number);
 }
 
-export function processRef(pid: number): ProcessRef | undefined {
-  const stat = readStat(pid);
-  return stat && { pid, startTime: stat.startTime };
-}
-
 /** Alive = exists, is the same process, and is not a zombie waiting to be reaped. */
 export function isAlive(ref: ProcessRef): boolean {
   const stat = readStat(ref.pid);
@@ -107,7 +102,7 @@ export function descendantsOf(pid: number): ProcessRef[] {
 }
 
 /** What the suite's engines run: browsers, their helpers, Xvfb, and the leash around them. */
-export const BROWSER_PROCESS = /MiniBrowser|WebKitWebProcess|WebKitNetworkProcess|Xvfb|chromium|chrome|firefox|crashhelper|browser-leash/;
+const BROWSER_PROCESS = /MiniBrowser|WebKitWebProcess|WebKitNetworkProcess|Xvfb|chromium|chrome|firefox|crashhelper|browser-leash/;
 
 /** Live processes that look like a browser of the suite's engines. */
 export function browserProcesses(table = processTable()): ProcessInfo[] {

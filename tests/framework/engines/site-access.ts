@@ -28,14 +28,14 @@ export interface SiteAccess {
 
 // ---------------------------------------------------------------- Chromium
 
-export async function chromiumSiteArgs(): Promise<string[]> {
+async function chromiumSiteArgs(): Promise<string[]> {
   const { caSpkiSha256 } = await localTls();
   // Accepts certificates whose chain holds this key only: the suite's CA, nobody else's.
   return [`--host-resolver-rules=${hostResolverRules()}`, `--ignore-certificate-errors-spki-list=${caSpkiSha256}`];
 }
 
 /** The profile's Preferences for the policy: 0 allows third-party cookies, 1 blocks them. */
-export function chromiumCookiePrefs(policy: CookiePolicy): object {
+function chromiumCookiePrefs(policy: CookiePolicy): object {
   const block = policy.id === 'third-party-blocked';
   return { profile: { cookie_controls_mode: block ? 1 : 0, block_third_party_cookies: block } };
 }
@@ -52,7 +52,7 @@ function removeProfile(profile: string): void {
   }
 }
 
-export async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePolicy): Promise<Browser> {
+async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePolicy): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'cors-chromium-profile-'));
   try {
     await mkdir(join(profile, 'Default'));
@@ -70,7 +70,7 @@ export async function launchChromiumWithPolicy(options: LaunchOptions, policy: C
   }
 }
 
-export const chromiumSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
+const chromiumSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
   cookiePolicy,
   names: '--host-resolver-rules',
   tls: "the suite's CA pinned with --ignore-certificate-errors-spki-list",
@@ -78,7 +78,7 @@ export const chromiumSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
 
 // ---------------------------------------------------------------- Firefox
 
-export function firefoxSitePrefs(policy: CookiePolicy): Record<string, string | number | boolean> {
+function firefoxSitePrefs(policy: CookiePolicy): Record<string, string | number | boolean> {
   const strict = policy.id === 'strict-etp';
   return {
     'network.dns.localDomains': SUITE_HOST_NAMES.join(','),
@@ -92,9 +92,9 @@ export function firefoxSitePrefs(policy: CookiePolicy): Record<string, string | 
 }
 
 /** Firefox over BiDi has no per-certificate trust: certificate errors are ignored per context. */
-export const FIREFOX_CONTEXT_OPTIONS: BrowserContextOptions = { ignoreHTTPSErrors: true };
+const FIREFOX_CONTEXT_OPTIONS: BrowserContextOptions = { ignoreHTTPSErrors: true };
 
-export const firefoxSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
+const firefoxSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
   cookiePolicy,
   names: 'network.dns.localDomains',
   tls: 'certificate errors ignored per context (ignoreHTTPSErrors)',
@@ -103,7 +103,7 @@ export const firefoxSiteAccess = (cookiePolicy: CookiePolicy): SiteAccess => ({
 // ---------------------------------------------------------------- WebKitGTK MiniBrowser
 
 /** MiniBrowser's switches, with a name proxy of its own that closes with `close()`. */
-export async function webKitGtkSiteArgs(policy: CookiePolicy): Promise<{ args: string[]; access: SiteAccess; close(): Promise<void> }> {
+async function webKitGtkSiteArgs(policy: CookiePolicy): Promise<{ args: string[]; access: SiteAccess; close(): Promise<void> }> {
   const proxy = await startNameProxy();
   const itp = policy.id === 'itp';
   return {

@@ -118,7 +118,7 @@ async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs
 }
 
 /** Fetches the inspector's target list page and returns the WebSocket path of the first page. */
-export async function findPageSocketPath(port: number): Promise<string | undefined> {
+async function findPageSocketPath(port: number): Promise<string | undefined> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
     const html = await response.text();

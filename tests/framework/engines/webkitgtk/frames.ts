@@ -6,7 +6,7 @@
  */
 import type WebSocket from 'ws';
 
-export const MAX_FRAME_BYTES = 32 * 1024;
+const MAX_FRAME_BYTES = 32 * 1024;
 
 /** Sends `text` as one WebSocket text message in frames of at most `frameBytes` (UTF-8 sequences kept whole). */
 export function sendInFrames(ws: WebSocket, text: string, callback: (error?: Error) => void, frameBytes = MAX_FRAME_BYTES): void {

@@ -29,7 +29,7 @@ export interface WebKitGtkLaunchOptions {
 }
 
 const MULTIARCH: Partial<Record<NodeJS.Architecture, string>> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
-export const DEFAULT_MINIBROWSER_PATH = `/usr/lib/${MULTIARCH[process.arch] ?? 'x86_64-linux-gnu'}/webkit2gtk-4.1/MiniBrowser`;
+const DEFAULT_MINIBROWSER_PATH = `/usr/lib/${MULTIARCH[process.arch] ?? 'x86_64-linux-gnu'}/webkit2gtk-4.1/MiniBrowser`;
 
 const SETUP_HINT = 'run `npm run setup` (installs webkit2gtk-driver and xvfb)';
 const RESET_TIMEOUT_MS = 10_000;

@@ -24,7 +24,7 @@ export interface TargetEvent {
 export type TargetEventListener = (event: TargetEvent) => void;
 
 /** A command failed because its target went away (navigation to another process, or the browser died). */
-export class TargetGoneError extends Error {
+class TargetGoneError extends Error {
   override name = 'TargetGoneError';
 }
 

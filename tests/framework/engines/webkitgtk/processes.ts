@@ -129,7 +129,7 @@ export function findExecutable(name: string, extraDirs: string[] = []): string |
 }
 
 let cachedSetpriv: string | undefined;
-export function setprivPath(): string {
+function setprivPath(): string {
   cachedSetpriv ??= findExecutable('setpriv', ['/usr/bin', '/bin']) ?? 'setpriv';
   return cachedSetpriv;
 }

@@ -13,7 +13,7 @@ import type { InspectorSession } from './inspector.js';
 import { evaluateValue, navigate, watchNavigation } from './runtime.js';
 import { withTimeout } from './util.js';
 
-export const ABOUT_DATA_URL = 'minibrowser-about:data';
+const ABOUT_DATA_URL = 'minibrowser-about:data';
 
 /** WEBKIT_WEBSITE_DATA_ALL of webkit2gtk-4.1 2.50 ((1 << 14) - 1); unknown bits are ignored. */
 const ALL_WEBSITE_DATA_TYPES = (1 << 14) - 1;
