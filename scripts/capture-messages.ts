@@ -7,11 +7,13 @@
  *   node --import tsx scripts/capture-messages.ts /tmp/matrix.json [/tmp/more.json …]
  *
  * Several reports may be given (say one per engine, or a re-run of a few cases with `-g`):
- * a case found in a later report replaces the same engine's case from an earlier one.
+ * a case found in a later report replaces the same engine's case from an earlier one, and
+ * the engine's existing file counts as the earliest report (so a `-g` run adds or replaces
+ * its cases only; cases no longer in the table are dropped).
  * It reads the `cors-observed.json` attachment of every matrix test (cors-matrix.spec.ts) and
  * the `engine` annotation; engines absent from the report keep their existing file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineInfo, EngineMessage, EngineName } from '../tests/framework/engines/engine.js';
@@ -63,6 +65,16 @@ if (reportPaths.length === 0) {
   console.error('usage: node --import tsx scripts/capture-messages.ts <playwright-json-report> [more reports…]');
   process.exit(2);
 }
+const dir = fileURLToPath(new URL('../tests/framework/cors/captured-messages', import.meta.url));
+
+/** The engine's file as it stands, without cases since removed from the table. */
+function existingCapture(engine: EngineName): CapturedEngine | undefined {
+  const file = path.join(dir, `${engine}.json`);
+  if (!existsSync(file)) return undefined;
+  const captured = JSON.parse(readFileSync(file, 'utf8')) as CapturedEngine;
+  return { ...captured, cases: captured.cases.filter((c) => MATRIX_CASES.some((m) => m.name === c.case)) };
+}
+
 const byEngine = new Map<EngineName, CapturedEngine>();
 for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(p, 'utf8')) as JsonSuite)])) {
   const result = test.results.at(-1);
@@ -72,7 +84,7 @@ for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(
   // An older report may hold cases since removed from the table.
   if (!MATRIX_CASES.some((c) => c.name === observed.case)) continue;
   const engine = observed.engine as EngineName;
-  const entry = byEngine.get(engine) ?? {
+  const entry = byEngine.get(engine) ?? existingCapture(engine) ?? {
     engine,
     capturedWith: engineLine(readEngine(test.annotations)) ?? engine,
     capturedAt: new Date().toISOString(),
@@ -92,9 +104,9 @@ for (const test of reportPaths.flatMap((p) => [...tests(JSON.parse(readFileSync(
       messages: step.messages,
     })),
   });
+  entry.capturedAt = new Date().toISOString();
   byEngine.set(engine, entry);
 }
-const dir = fileURLToPath(new URL('../tests/framework/cors/captured-messages', import.meta.url));
 for (const entry of byEngine.values()) {
   entry.cases.sort((a, b) => a.case.localeCompare(b.case));
   const file = path.join(dir, `${entry.engine}.json`);

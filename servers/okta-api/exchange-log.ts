@@ -42,8 +42,8 @@ function isLabTag(value: unknown): value is LabTag {
   return typeof tag?.case === 'string' && typeof tag.hop === 'number';
 }
 
-const REQUEST_HEADERS = /^(origin|access-control-request-.*|content-type|content-length|authorization|x-.*|accept|if-none-match)$/;
-const RESPONSE_HEADERS = /^(access-control-.*|vary|x-okta-request-id|location)$/;
+const REQUEST_HEADERS = /^(origin|access-control-request-.*|content-type|content-length|authorization|x-.*|accept|if-none-match|if-modified-since|cache-control)$/;
+const RESPONSE_HEADERS = /^(access-control-.*|vary|x-okta-request-id|location|etag|last-modified)$/;
 
 export class ExchangeLog {
   private list: Exchange[] = [];

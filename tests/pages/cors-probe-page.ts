@@ -29,6 +29,8 @@ export interface ProbeRequest {
   password?: string;
   /** An XHR upload listener (it forces a preflight). */
   uploadListener?: boolean;
+  /** fetch's cache mode (default `default`); `no-cache` revalidates a stored response. */
+  cache?: 'default' | 'no-store' | 'reload' | 'no-cache' | 'force-cache';
 }
 
 /** What the script got back. */

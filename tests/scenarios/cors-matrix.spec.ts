@@ -52,6 +52,7 @@ function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
     ...(request.mode === undefined ? {} : { mode: request.mode }),
     ...(request.user === undefined ? {} : { user: request.user, password: request.password ?? '' }),
     ...(request.uploadListener === true ? { uploadListener: true } : {}),
+    ...(request.cache === undefined ? {} : { cache: request.cache }),
   };
 }
 

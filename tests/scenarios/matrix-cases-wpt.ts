@@ -279,6 +279,43 @@ const caching: MatrixCase[] = [
   },
 ];
 
+// ── revalidation: a stored CORS response, a conditional request, a 304 (WPT cors/304.htm) ───────
+// `cache: 'no-cache'` makes the second fetch revalidate whatever the engine's freshness heuristics say.
+const REVALIDATE: StepRequest = { ...GET_INCLUDE, cache: 'no-cache', readHeaders: ['X-Okta-Request-Id'] };
+const stored = (): StepExpectation => readable(hop('with-cookie', { ifNoneMatch: null, answered: 200 }), { headers: { 'X-Okta-Request-Id': null } });
+const revalidatedWith304 = hop('with-cookie', { ifNoneMatch: '"lab-v1"', answered: 304 });
+const webkitStoresNothing = {
+  engine: 'webkit' as const,
+  step: 1,
+  why: "WebKitGTK's MiniBrowser runs a private (ephemeral) session here, which stores no HTTP response: even `cache: 'force-cache'` went to the server again (measured), so nothing is revalidated; the second request goes unconditional and is answered 200",
+  expect: { headers: { 'X-Okta-Request-Id': null }, server: { ifNoneMatch: null, answered: 200 } },
+};
+const revalidation: MatrixCase[] = [
+  {
+    area: 'caching', name: 'a 304 without CORS headers: the stored response stays readable', client: 'fetch',
+    behaviour: (o) => ({ cors: credentialed(o), actual: { revalidate: { etag: 'lab-v1' } } }),
+    // The body read after the 304 can only come from the engine's cache: the 304 has none.
+    steps: [
+      { request: REVALIDATE, expect: stored() },
+      { request: REVALIDATE, expect: readable(revalidatedWith304, { headers: { 'X-Okta-Request-Id': null } }) },
+    ],
+    exceptions: [webkitStoresNothing],
+  },
+  {
+    area: 'caching', name: 'a 304 with CORS headers can expose more headers', client: 'fetch',
+    behaviour: (o) => ({
+      cors: credentialed(o),
+      actual: { revalidate: { etag: 'lab-v1', notModifiedCors: { ...credentialed(o), exposeHeaders: 'X-Okta-Request-Id' } } },
+    }),
+    // The 304's headers update the stored ones: its own X-Okta-Request-Id, now exposed, is what the page reads.
+    steps: [
+      { request: REVALIDATE, expect: stored() },
+      { request: REVALIDATE, expect: readable(revalidatedWith304, { headers: { 'X-Okta-Request-Id': 'requestId' } }) },
+    ],
+    exceptions: [webkitStoresNothing],
+  },
+];
+
 // ── Allow-Origin parsing ──────────────────────────────────────────────────────────────────────
 const originParsing: MatrixCase[] = [
   {
@@ -433,4 +470,4 @@ const modes: MatrixCase[] = [
   },
 ];
 
-export const WPT_CASES: MatrixCase[] = [...redirects, ...preflight, ...caching, ...originParsing, ...exposure, ...cookies, ...modes];
+export const WPT_CASES: MatrixCase[] = [...redirects, ...preflight, ...caching, ...revalidation, ...originParsing, ...exposure, ...cookies, ...modes];

@@ -8,7 +8,7 @@
  */
 import type { LabBehaviour, LabSite } from '../../servers/okta-api/cors-lab/behaviour.js';
 import type { EngineName } from '../framework/engines/engine.js';
-import type { ProbeClient, ProbeContext } from '../pages/cors-probe-page.js';
+import type { ProbeClient, ProbeContext, ProbeRequest } from '../pages/cors-probe-page.js';
 import type { KnownReason } from '../framework/cors/reason-catalog.js';
 import { WPT_CASES } from './matrix-cases-wpt.js';
 
@@ -40,6 +40,8 @@ export interface StepRequest {
   password?: string;
   /** An XHR upload listener (forces a preflight). */
   uploadListener?: boolean;
+  /** fetch's cache mode (default `default`). */
+  cache?: ProbeRequest['cache'];
 }
 
 /** The Origin header a hop receives: the page's origin, `null`, or none at all. */
@@ -59,6 +61,10 @@ export interface HopServer {
   body?: 'sent' | 'dropped';
   /** The lab's own cookies (`lab_…`) the request carried, exactly (checked only when given). */
   labCookies?: string[];
+  /** The If-None-Match the request carried, exactly (checked only when given; null: none). */
+  ifNoneMatch?: string | null;
+  /** The status the hop answered the request with (checked only when given): 304 for a revalidation. */
+  answered?: number;
 }
 
 /** A header the page tried to read: its exact value, readable with any value, or not readable (null). */

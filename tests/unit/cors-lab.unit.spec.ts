@@ -115,6 +115,33 @@ test('an empty allow-origin list sends no header; a redirect sends Location to t
   expect([noHop.status, noHop.body]).toEqual([400, 'cors-lab: malformed behaviour: the behaviour has no hop 2\n']);
 });
 
+test('revalidation: validators on the answer, a 304 to If-None-Match or If-Modified-Since with only its own CORS headers', async ({ servers }) => {
+  const behaviour: LabBehaviour = {
+    case: 'unit: revalidate',
+    cors: { allowOrigin: [ORIGIN], allowCredentials: 'true' },
+    actual: { revalidate: { etag: 'v1', notModifiedCors: { exposeHeaders: 'X-Okta-Request-Id' } } },
+  };
+  const url = `${servers.api.url}${labPath(behaviour)}`;
+  const full = await send(url, 'GET', { Origin: ORIGIN });
+  expect([full.status, full.headers.etag, full.headers['access-control-allow-origin']]).toEqual([200, '"v1"', ORIGIN]);
+  const lastModified = full.headers['last-modified'] ?? '';
+  expect(Date.parse(lastModified)).not.toBeNaN();
+
+  const conditionals: Record<string, string>[] = [{ 'If-None-Match': '"v1"' }, { 'If-Modified-Since': lastModified }];
+  for (const conditional of conditionals) {
+    const res = await send(url, 'GET', { Origin: ORIGIN, ...conditional });
+    expect(res.status, JSON.stringify(conditional)).toBe(304);
+    expect(res.body).toBe('');
+    expect(res.headers['access-control-expose-headers']).toBe('X-Okta-Request-Id');
+    expect(res.headers['access-control-allow-origin'], 'the 304 carries only its own CORS headers').toBeUndefined();
+  }
+  // Another tag, or a date before Last-Modified: the full answer.
+  expect((await send(url, 'GET', { Origin: ORIGIN, 'If-None-Match': '"v0"' })).status).toBe(200);
+  expect((await send(url, 'GET', { Origin: ORIGIN, 'If-Modified-Since': 'Sat, 01 Jan 2000 00:00:00 GMT' })).status).toBe(200);
+  const log = labExchanges(servers.api.exchangeLog, 'unit: revalidate');
+  expect(log.map((e) => [e.status, e.requestHeaders['if-none-match'] ?? null])).toEqual([[200, null], [304, '"v1"'], [304, null], [200, '"v0"'], [200, null]]);
+});
+
 const malformed: [string, string, RegExp][] = [
   ['no behaviour', '/cors-lab/', /use \/cors-lab\/<base64url\(JSON behaviour\)>\/<resource>/],
   ['no resource', `/cors-lab/${encodeBehaviour({ case: 'x' })}`, /use \/cors-lab/],
@@ -128,6 +155,7 @@ const malformed: [string, string, RegExp][] = [
   ['redirect off the suite', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"redirect":{"to":"https://evil.example/"}}}').toString('base64url')}/resource`, /redirect\.to must be one of api, page, other/],
   ['a Location of its own', `/cors-lab/${Buffer.from('{"case":"x","actual":{"status":302,"location":"/login"}}').toString('base64url')}/resource`, /unknown key 'location'/],
   ['the org\'s session cookie', `/cors-lab/${Buffer.from('{"case":"x","actual":{"setCookie":"sid=fixed; Path=/"}}').toString('base64url')}/resource`, /setCookie must set a cookie named lab_…, got 'sid=fixed'/],
+  ['an etag with a quote', `/cors-lab/${Buffer.from('{"case":"x","actual":{"revalidate":{"etag":"a\\"b"}}}').toString('base64url')}/resource`, /revalidate\.etag must be visible ASCII/],
   ['control character', `/cors-lab/${Buffer.from('{"case":"x","cors":{"allowOrigin":["a\\nb"]}}').toString('base64url')}/resource`, /control character/],
 ];
 for (const [what, path, message] of malformed) {

@@ -30,6 +30,18 @@ interface LabRedirect {
   userInfo?: boolean;
 }
 
+/**
+ * Makes an answer revalidatable (WPT cors/304.htm): it carries `ETag: "<etag>"` and a fixed
+ * Last-Modified, and a conditional request that names them (If-None-Match, else
+ * If-Modified-Since) gets a bodiless 304 instead.
+ */
+export interface LabRevalidation {
+  /** The entity tag's opaque value, sent quoted. */
+  etag: string;
+  /** The CORS headers on the 304; none when absent (the stored response's must then apply). */
+  notModifiedCors?: LabCorsHeaders;
+}
+
 export interface LabAnswer {
   /** HTTP status; the preflight defaults to 204, the request to 200 (the redirect's: 302). */
   status?: number;
@@ -39,6 +51,8 @@ export interface LabAnswer {
   cors?: LabCorsHeaders;
   /** A Set-Cookie header on this answer. */
   setCookie?: string;
+  /** Validators on this answer, and a 304 to a conditional request that names them. */
+  revalidate?: LabRevalidation;
 }
 
 /** How one hop answers: its preflight and its request. */
@@ -72,7 +86,7 @@ export class BehaviourError extends Error {
 }
 
 const CORS_KEYS = ['allowOrigin', 'allowCredentials', 'allowMethods', 'allowHeaders', 'exposeHeaders', 'maxAge'] as const;
-const ANSWER_KEYS = ['status', 'redirect', 'cors', 'setCookie'] as const;
+const ANSWER_KEYS = ['status', 'redirect', 'cors', 'setCookie', 'revalidate'] as const;
 const HOP_KEYS = ['cors', 'preflight', 'actual'] as const;
 const BEHAVIOUR_KEYS = ['case', ...HOP_KEYS, 'hops'] as const;
 
@@ -116,6 +130,18 @@ function redirect(value: unknown, where: string): LabRedirect {
   return { to: to as LabSite, ...(value.userInfo === true ? { userInfo: true } : {}) };
 }
 
+function revalidation(value: unknown, where: string): LabRevalidation {
+  if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
+  onlyKeys(value, ['etag', 'notModifiedCors'], where);
+  // RFC 9110's etagc, without the quote the lab adds around it.
+  if (typeof value.etag !== 'string' || !/^[\x21\x23-\x7e]+$/.test(value.etag)) {
+    throw new BehaviourError(`${where}.etag must be visible ASCII without '"' or spaces, got ${JSON.stringify(value.etag)}`);
+  }
+  const out: LabRevalidation = { etag: value.etag };
+  if (value.notModifiedCors !== undefined) out.notModifiedCors = corsHeaders(value.notModifiedCors, `${where}.notModifiedCors`);
+  return out;
+}
+
 function answer(value: unknown, where: string): LabAnswer {
   if (!isRecord(value)) throw new BehaviourError(`${where} must be an object`);
   onlyKeys(value, ANSWER_KEYS, where);
@@ -137,6 +163,7 @@ function answer(value: unknown, where: string): LabAnswer {
     }
     out.setCookie = setCookie;
   }
+  if (value.revalidate !== undefined) out.revalidate = revalidation(value.revalidate, `${where}.revalidate`);
   return out;
 }
 

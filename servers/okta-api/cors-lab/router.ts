@@ -8,7 +8,7 @@
  * The org's own endpoints never use it: their CORS comes from the Trusted Origins store
  * (cors-policy.ts) and nothing here reads that store. The API and both websites mount it.
  */
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Exchange, ExchangeLog, LabTag } from '../exchange-log.js';
 import { isPreflight } from '../preflight.js';
 import {
@@ -67,6 +67,20 @@ function answerWith(res: Response, hop: LabHop, answer: LabAnswer | undefined, l
   if (answer?.setCookie !== undefined) res.setHeader('Set-Cookie', answer.setCookie);
 }
 
+/** A fixed date: a lab response never changes, so If-Modified-Since any time after it matches. */
+const LAB_LAST_MODIFIED = 'Mon, 01 Jan 2024 00:00:00 GMT';
+
+/**
+ * Sets the answer's validators; true when the request is conditional and names them, so the
+ * answer is a 304 (Express's req.fresh: If-None-Match first, else If-Modified-Since).
+ */
+function notModified(req: Request, res: Response, answer: LabAnswer | undefined): boolean {
+  if (answer?.revalidate === undefined) return false;
+  res.setHeader('ETag', `"${answer.revalidate.etag}"`);
+  res.setHeader('Last-Modified', LAB_LAST_MODIFIED);
+  return req.fresh;
+}
+
 /** Mounted at LAB_PREFIX (`/cors-lab`) on the API and on the websites. */
 export function corsLabRouter(sites: LabSites): Router {
   const router = Router();
@@ -85,6 +99,12 @@ export function corsLabRouter(sites: LabSites): Router {
       res.locals.lab = { case: behaviour.case, hop: index } satisfies LabTag;
       // The answers differ by Origin whenever a behaviour echoes one: never let a cache mix them.
       res.vary('Origin');
+      if (!isPreflight(req) && location === undefined && notModified(req, res, answer)) {
+        // Only the 304's own CORS headers: the engine must take the rest from its stored response.
+        applyCors(res, answer?.revalidate?.notModifiedCors ?? {});
+        res.status(304).end();
+        return;
+      }
       answerWith(res, hop, answer, location);
       const status = answer?.status ?? (location !== undefined ? 302 : isPreflight(req) ? 204 : 200);
       if (isPreflight(req) || location !== undefined) {

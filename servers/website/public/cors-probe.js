@@ -2,7 +2,8 @@
 //   request = { client: 'xhr'|'sync-xhr'|'fetch', url, method, headers: {name: value},
 //               credentials: 'include'|'omit', body?, readHeaders: [names],
 //               context?: 'page'|'sandboxed'|'data-iframe'|'worker', mode?: fetch's mode,
-//               user?, password? (XHR's open), uploadListener?: boolean (XHR) }
+//               user?, password? (XHR's open), uploadListener?: boolean (XHR),
+//               cache?: fetch's cache mode }
 //   result  = { readable, opaque, status, body, headers: {name: value|null}, headerNames, error,
 //               origin, responseUrl }
 // On probe.html it renders the result into #probe-result. With context `sandboxed` or
@@ -54,6 +55,7 @@
   function viaFetch(request) {
     var init = { method: request.method, headers: request.headers || {}, credentials: request.credentials, mode: request.mode || 'cors' };
     if (request.body !== undefined) init.body = request.body;
+    if (request.cache !== undefined) init.cache = request.cache;
     return scope.fetch(request.url, init).then(function (response) {
       // no-cors: an opaque response, nothing of it readable (status 0), and no error either.
       if (response.type === 'opaque') {

@@ -108,6 +108,8 @@ function checkHop(run: StepRun, hop: HopServer, index: number): void {
   const actual = actuals[0];
   expect(actual?.method, `${where}: method`).toBe(hop.method ?? run.request.method);
   expect(actual?.cookieSent, `${where}: session cookie on the request`).toBe(hop.actual === 'with-cookie');
+  if (hop.ifNoneMatch !== undefined) expect(actual?.requestHeaders['if-none-match'] ?? null, `${where}: If-None-Match on the request`).toBe(hop.ifNoneMatch);
+  if (hop.answered !== undefined) expect(actual?.status, `${where}: status the server answered`).toBe(hop.answered);
   if (hop.labCookies !== undefined) expect(actual?.labCookies ?? [], `${where}: the lab's cookies on the request`).toEqual(hop.labCookies);
   if (hop.body !== undefined) {
     const sent = actual?.requestHeaders['content-length'] !== undefined && actual.requestHeaders['content-length'] !== '0';
