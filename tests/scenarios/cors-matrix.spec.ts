@@ -42,7 +42,7 @@ function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
   const { request } = step;
   return {
     client: run.matrixCase.client,
-    url: `${run.siteUrl[request.target ?? 'api']}${run.behaviourPath}`,
+    url: `${run.siteUrl[request.target ?? 'api']}${run.behaviourPath}`.replace(/^http:/, request.scheme === undefined ? 'http:' : `${request.scheme}:`),
     method: request.method,
     headers: request.headers ?? {},
     credentials: request.credentials,

@@ -30,6 +30,8 @@ const firefoxSaysMismatch = {
 const webkitSaysMissing = { engine: 'webkit' as const, why: WEBKIT_ORIGIN_WORDING, expect: { reason: 'missing-allow-origin' as const } };
 
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
+/** A scheme no engine knows: the request can only be refused, and no server sees it. */
+const MADE_UP_SCHEME = 'x-probe';
 
 // ── redirects of the actual request ───────────────────────────────────────────────────────────
 const redirects: MatrixCase[] = [
@@ -462,6 +464,32 @@ const modes: MatrixCase[] = [
     area: 'modes', name: 'synchronous XHR is blocked by a wildcard with credentials', client: 'sync-xhr',
     behaviour: () => ({ cors: ANY }),
     steps: one(GET_INCLUDE, blocked('wildcard-with-credentials', hop('with-cookie'))),
+  },
+  // A non-HTTP URL from an http page: no server ever sees it; the engine refuses it itself.
+  {
+    area: 'modes', name: 'XHR to a made-up scheme: CORS needs http(s)', client: 'xhr',
+    behaviour: () => ({}),
+    steps: one({ ...GET_OMIT, scheme: MADE_UP_SCHEME }, blocked('scheme-not-supported', hop('not-sent'))),
+  },
+  {
+    area: 'modes', name: 'fetch to a made-up scheme: CORS needs http(s)', client: 'fetch',
+    behaviour: () => ({}),
+    steps: one({ ...GET_OMIT, scheme: MADE_UP_SCHEME }, blocked('scheme-not-supported', hop('not-sent'))),
+    exceptions: [{
+      engine: 'chromium',
+      why: 'Chromium\'s fetch refuses the scheme before any CORS check, with no CORS words: "Fetch API cannot load x-probe://…. URL scheme "x-probe" is not supported." (its CORS wording, kCorsDisabledScheme, comes from XHR only)',
+      expect: { reason: 'no-message' },
+    }],
+  },
+  {
+    area: 'modes', name: 'XHR to ftp: CORS needs http(s)', client: 'xhr',
+    behaviour: () => ({}),
+    steps: one({ ...GET_OMIT, scheme: 'ftp' }, blocked('scheme-not-supported', hop('not-sent'))),
+    exceptions: [{
+      engine: 'chromium',
+      why: 'Chromium has dropped FTP: it refuses an ftp: URL before any CORS check, with no CORS words ("FTP is not supported.")',
+      expect: { reason: 'no-message' },
+    }],
   },
   {
     area: 'modes', name: 'XHR with user and password', client: 'xhr',

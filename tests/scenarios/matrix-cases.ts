@@ -42,6 +42,8 @@ export interface StepRequest {
   uploadListener?: boolean;
   /** fetch's cache mode (default `default`). */
   cache?: ProbeRequest['cache'];
+  /** Another scheme for the URL instead of `http` (a non-HTTP URL: no server sees the request). */
+  scheme?: string;
 }
 
 /** The Origin header a hop receives: the page's origin, `null`, or none at all. */

@@ -179,7 +179,8 @@ const firefox: EngineDialect = {
     { reason: 'invalid-allow-headers', pattern: /^invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Headers’\)/s },
     { reason: 'preflight-redirect-not-allowed', pattern: /^CORS request external redirect not allowed\)/ },
     { reason: 'request-did-not-succeed', pattern: /^CORS request did not succeed\)/ },
-    { reason: 'scheme-not-supported', pattern: /^CORS request not HTTP\)/ },
+    // ESR 153 writes "not http"; security.properties has long had "not HTTP".
+    { reason: 'scheme-not-supported', pattern: /^CORS request not (?:HTTP|http)\)/ },
     { reason: 'disallowed-by-mode', pattern: /^Content at \S+ may not load data from$/ },
     { reason: 'cors-disabled', pattern: /^CORS disabled\)/ },
     { reason: 'origin-header-not-added', pattern: /^CORS header ‘Origin’ cannot be added\)/ },
