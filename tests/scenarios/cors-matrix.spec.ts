@@ -10,7 +10,9 @@ import type { LabSite } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labPath } from '../../servers/okta-api/cors-lab/behaviour.js';
 import { labExchanges } from '../../servers/okta-api/cors-lab/router.js';
 import type { RunningServers } from '../../servers/start.js';
-import { exceptionsFor, expectationFor, MATRIX_CASES, type MatrixCase, type MatrixStep } from './matrix-cases.js';
+import { exceptionsFor, expectationFor, MATRIX_CASES, type MatrixCase, type MatrixStep, type StepExpectation } from './matrix-cases.js';
+import type { Exchange } from '../../servers/okta-api/exchange-log.js';
+import { judgeCacheWindow, sincePreflightMs } from '../framework/cors/cache-window.js';
 import { corsBlocks } from '../framework/cors/reason-catalog.js';
 import { outcomeOf, STEP_CHECKS, type StepRun } from '../framework/cors/matrix-checks.js';
 import type { EngineName, EnginePage } from '../framework/engines/engine.js';
@@ -36,6 +38,7 @@ interface CaseRun {
   labMarker: string;
   siteUrl: Record<LabSite, string>;
   behaviourPath: string;
+  testInfo: TestInfo;
 }
 
 function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
@@ -68,14 +71,25 @@ async function openCase(run: Omit<CaseRun, 'probe'>, account: { login: string; p
   return { ...run, probe };
 }
 
+/** The step's expectation once its time is known: a cache hit it counts on may have expired on a slow machine. */
+function expectationAfter(run: CaseRun, step: MatrixStep, expected: StepExpectation, exchanges: Exchange[], before: number): StepExpectation {
+  if (step.cacheWindowMs === undefined) return expected;
+  const verdict = judgeCacheWindow(expected, step.cacheWindowMs, sincePreflightMs(exchanges.slice(0, before), exchanges.slice(before)));
+  if (verdict.kind === 'within') return expected;
+  run.testInfo.annotations.push({ type: 'cors-cache-window', description: verdict.note });
+  if (verdict.kind === 'undecidable') throw new Error(`${run.matrixCase.name}: cannot conclude: ${verdict.note}`);
+  return verdict.expected;
+}
+
 /** Runs one step and gathers what the page, the engine and the servers saw. */
 async function runStep(run: CaseRun, index: number, step: MatrixStep): Promise<StepRun> {
   const { matrixCase, enginePage, servers, engineName } = run;
   const request = requestOf(run, step);
-  const expected = expectationFor(matrixCase, index, engineName);
   const messagesBefore = enginePage.messages().length;
   const exchangesBefore = labExchanges(servers.api.exchangeLog, matrixCase.name).length;
   const { result, shown } = await run.probe.run(request);
+  const exchanges = labExchanges(servers.api.exchangeLog, matrixCase.name);
+  const expected = expectationAfter(run, step, expectationFor(matrixCase, index, engineName), exchanges, exchangesBefore);
   const stepMessages = () => enginePage.messages().slice(messagesBefore);
   const forCase = () => corsBlocks(engineName, stepMessages()).filter((b) => b.url?.includes(run.labMarker) === true);
   if (outcomeOf(result) === 'blocked' && expected.reason !== 'no-message') {
@@ -121,7 +135,7 @@ for (const matrixCase of MATRIX_CASES) {
     }
     const behaviourPath = labPath({ case: matrixCase.name, ...matrixCase.behaviour({ page: servers.trustedSiteUrl, otherPort: servers.untrustedSiteUrl }) });
     const run = await openCase({
-      matrixCase, engineName, enginePage, servers, behaviourPath,
+      matrixCase, engineName, enginePage, servers, behaviourPath, testInfo,
       labMarker: behaviourPath.replace(/[^/]*$/, ''),
       siteUrl: { api: servers.api.url, page: servers.trustedSiteUrl, other: servers.untrustedSiteUrl },
     }, account);

@@ -88,6 +88,12 @@ export interface StepExpectation {
 export interface MatrixStep {
   /** Wait this long before the step: only where time itself is the behaviour (a cache's Max-Age expiring). */
   afterMs?: number;
+  /**
+   * The step expects a preflight-cache hit from an entry that lives this long (ms) after the
+   * case's latest preflight. When more time passed (a slow machine), a new preflight is expected
+   * instead, and the test says so (tests/framework/cors/cache-window.ts).
+   */
+  cacheWindowMs?: number;
   request: StepRequest;
   expect: StepExpectation;
 }
