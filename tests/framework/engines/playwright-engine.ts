@@ -2,38 +2,44 @@
  * Engines Playwright drives itself: its own Chromium/Firefox/WebKit builds, Debian's
  * Chromium (same CDP path) and Debian's Firefox ESR (WebDriver BiDi, channel 'moz-firefox').
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from '@playwright/test';
+import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } from '@playwright/test';
 import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
 import { GOTO_TIMEOUT_MS } from './engine.js';
+import { ReusablePage } from './chromium-page-reset.js';
 
 class PlaywrightEnginePage implements EnginePage {
   private readonly collected: EngineMessage[] = [];
+  private readonly stopListening: () => void;
+  private released = false;
 
   constructor(
     private readonly engineName: string,
-    private readonly context: BrowserContext,
     private readonly page: Page,
+    /** Gives the page back: its context closes, or (Chromium) it is reset for the next test. */
+    private readonly release: () => Promise<void>,
   ) {
-    page.on('console', (message) =>
-      this.collected.push({ kind: 'console', level: normaliseLevel(message.type()), text: message.text() }),
-    );
+    const onConsole = (message: ConsoleMessage): void => {
+      this.collected.push({ kind: 'console', level: normaliseLevel(message.type()), text: message.text() });
+    };
     // Firefox over BiDi reports a CORS block as a page error whose name is
     // "Cross-Origin Request Blocked": keep the name so the text reads as the engine printed it.
-    page.on('pageerror', (error) =>
-      this.collected.push({
-        kind: 'page-error',
-        level: 'error',
-        text: error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message,
-      }),
-    );
-    page.on('requestfailed', (request) =>
-      this.collected.push({
-        kind: 'request-failed',
-        level: 'error',
-        text: `${request.method()} ${request.url()} failed: ${request.failure()?.errorText ?? 'unknown error'}`,
-      }),
-    );
+    const onPageError = (error: Error): void => {
+      const text = error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+      this.collected.push({ kind: 'page-error', level: 'error', text });
+    };
+    const onRequestFailed = (request: Request): void => {
+      const text = `${request.method()} ${request.url()} failed: ${request.failure()?.errorText ?? 'unknown error'}`;
+      this.collected.push({ kind: 'request-failed', level: 'error', text });
+    };
+    page.on('console', onConsole);
+    page.on('pageerror', onPageError);
+    page.on('requestfailed', onRequestFailed);
+    this.stopListening = () => {
+      page.off('console', onConsole);
+      page.off('pageerror', onPageError);
+      page.off('requestfailed', onRequestFailed);
+    };
   }
 
   async goto(url: string, timeoutMs = GOTO_TIMEOUT_MS): Promise<void> {
@@ -96,7 +102,10 @@ class PlaywrightEnginePage implements EnginePage {
   }
 
   async close(): Promise<void> {
-    await this.context.close().catch(() => undefined);
+    if (this.released) return;
+    this.released = true;
+    this.stopListening();
+    await this.release();
   }
 
   /** Playwright's errors span lines (call log, stack): keep the first, prefixed with engine and step. */
@@ -117,52 +126,106 @@ export interface LaunchedBrowser {
   siteAccess?: SiteAccess;
 }
 
+/** Where an engine's pages come from: `take` hands one out with what gives it back. */
+interface PageSource {
+  take(browser: LaunchedBrowser): Promise<{ page: Page; release: () => Promise<void> }>;
+  /** The browser died or the engine closes: what the source holds goes (never awaited on a dead browser). */
+  drop(): Promise<void>;
+}
+
+/** Resolves with `work`, or undefined as soon as `browser` disconnects (a call to a dead browser may never settle). */
+async function unlessGone<T>(browser: Browser, work: Promise<T>): Promise<T | undefined> {
+  if (!browser.isConnected()) return undefined;
+  let onGone = (): void => undefined;
+  const gone = new Promise<undefined>((resolve) => (onGone = () => resolve(undefined)));
+  browser.once('disconnected', onGone);
+  try {
+    return await Promise.race([work.catch(() => undefined), gone]);
+  } finally {
+    browser.off('disconnected', onGone);
+  }
+}
+
 /**
- * `launch` starts the browser; it runs again when the browser died, so the next page works.
- * Every page gets a new context: its own cookie jar, storage and caches. The next page's context
- * is opened while the current test runs (measured: ~0.55 s of a ~1.4 s Chromium test went into
- * newPage), never shared: a page is handed out once, and closed with its context.
+ * Firefox and WebKit: every page gets a new context (its own cookie jar, storage and caches). The
+ * next page's context is opened while the current test runs (measured: ~0.55 s of a ~1.4 s
+ * Chromium test went into newPage), never shared: a page is handed out once, closed with its context.
  */
+function freshContexts(): PageSource {
+  let next: Promise<Page> | undefined;
+  const open = async ({ browser, contextOptions }: LaunchedBrowser): Promise<Page> => (await browser.newContext(contextOptions)).newPage();
+  const takePrepared = async (browser: Browser): Promise<Page | undefined> => {
+    const prepared = next;
+    next = undefined;
+    return prepared === undefined ? undefined : unlessGone(browser, prepared);
+  };
+  return {
+    take: async (launched) => {
+      const page = (await takePrepared(launched.browser)) ?? (await open(launched));
+      next = open(launched);
+      next.catch(() => undefined);
+      return { page, release: () => page.context().close().catch(() => undefined) };
+    },
+    drop: async () => {
+      const prepared = next;
+      next = undefined;
+      void prepared?.then((page) => page.context().close()).catch(() => undefined);
+    },
+  };
+}
+
+/** Chromium: a page given back is reset through DevTools (./chromium-page-reset.ts) and handed out again. */
+function reusedPages(): PageSource {
+  let idle: { reusable: ReusablePage; ready: Promise<boolean> }[] = [];
+  return {
+    take: async (launched) => {
+      let reusable: ReusablePage | undefined;
+      for (let slot = idle.pop(); slot !== undefined && reusable === undefined; slot = idle.pop()) {
+        if ((await unlessGone(launched.browser, slot.ready)) === true) reusable = slot.reusable;
+        else void slot.reusable.close();
+      }
+      reusable ??= await ReusablePage.open(await launched.browser.newContext(launched.contextOptions));
+      const taken = reusable;
+      let crashed = false;
+      taken.page.once('crash', () => (crashed = true));
+      return {
+        page: taken.page,
+        release: async () => {
+          if (crashed || taken.page.isClosed() || !launched.browser.isConnected()) return taken.close();
+          // Reset in the background: the next test's fixtures set up meanwhile; take() awaits it.
+          idle.push({ reusable: taken, ready: taken.reset().then(() => true, () => false) });
+        },
+      };
+    },
+    drop: async () => {
+      const dropped = idle;
+      idle = [];
+      for (const { reusable } of dropped) void reusable.close();
+    },
+  };
+}
+
+/** `launch` starts the browser; it runs again when the browser died, so the next page works. */
 export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, describe: (version: string) => EngineInfo): Promise<Engine> {
   let launched = await launch();
   let closed = false;
-  let next: Promise<PlaywrightEnginePage> | undefined;
-  const open = async (): Promise<PlaywrightEnginePage> => {
-    const context = await launched.browser.newContext(launched.contextOptions);
-    return new PlaywrightEnginePage(launched.browser.browserType().name(), context, await context.newPage());
-  };
-  /** The prepared page, unless the browser died (a call to a dead browser may never settle). */
-  const takePrepared = async (): Promise<PlaywrightEnginePage | undefined> => {
-    const prepared = next;
-    next = undefined;
-    const { browser } = launched;
-    if (!prepared || !browser.isConnected()) return undefined;
-    let onGone = (): void => undefined;
-    const gone = new Promise<undefined>((resolve) => (onGone = () => resolve(undefined)));
-    browser.once('disconnected', onGone);
-    try {
-      return await Promise.race([prepared.catch(() => undefined), gone]);
-    } finally {
-      browser.off('disconnected', onGone);
-    }
-  };
+  const engineName = launched.browser.browserType().name();
+  const pages = engineName === 'chromium' ? reusedPages() : freshContexts();
   const { siteAccess } = launched;
   return {
     info: { ...describe(launched.browser.version()), ...(siteAccess ? { siteAccess } : {}) },
     newPage: async () => {
       if (closed) throw new Error('the engine is closed');
-      let page = await takePrepared();
-      if (page === undefined || !launched.browser.isConnected()) {
-        if (!launched.browser.isConnected()) launched = await launch();
-        page = await open();
+      if (!launched.browser.isConnected()) {
+        await pages.drop();
+        launched = await launch();
       }
-      next = open();
-      next.catch(() => undefined);
-      return page;
+      const { page, release } = await pages.take(launched);
+      return new PlaywrightEnginePage(engineName, page, release);
     },
     close: async () => {
       closed = true;
-      await (await takePrepared())?.close();
+      await pages.drop();
       await launched.browser.close();
     },
   };
