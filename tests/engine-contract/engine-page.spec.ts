@@ -6,12 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
 import type { EngineMessage } from '../framework/engines/engine.js';
 import { launchEngine } from '../framework/engines/launch.js';
 import { browserProcesses, descendantsIn, processTable, type ProcessInfo } from '../framework/engines/process-tree.js';
+import { removeFoldersOfDeadProcesses, tempRoot } from '../framework/engines/temp-folder.js';
 import { engineTest, expect } from '../fixtures/fixtures.js';
 import { startContractServers, type ContractServers } from './contract-servers.js';
 
@@ -257,9 +259,17 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const) {
     const table = processTable();
     const started = table.filter((proc) => pids.includes(proc.pid));
     expect(browserProcesses(started).length).toBeGreaterThan(0);
+    // Its browser profiles live in its own temp folder, which outlives a SIGKILL ...
+    const tempFolder = join(tempRoot(), String(child.pid));
+    expect(existsSync(tempFolder), tempFolder).toBe(true);
+    // MiniBrowser --private writes no profile; Playwright's Chromium and Firefox profiles are there.
+    if (engineName !== 'webkit') expect(readdirSync(tempFolder).filter((name) => name.includes('profile'))).not.toEqual([]);
     child.kill(signal);
     await once(child, 'exit');
     await expect.poll(() => living(started), { timeout: 10_000 }).toEqual([]);
+    // ... until the next process that launches or ends clears the folders of dead ones.
+    removeFoldersOfDeadProcesses();
+    expect(existsSync(tempFolder), tempFolder).toBe(false);
   });
 }
 

@@ -10,6 +10,7 @@ import { EngineUnavailableError, type Engine, type EngineKind, type EngineName }
 import { playwrightEngine } from './playwright-engine.js';
 import { cookiePolicyFor } from './cookie-policy.js';
 import { launchWithSiteAccess, withWebKitGtkSiteAccess } from './site-access.js';
+import { useOwnTempFolder } from './temp-folder.js';
 
 export type EnginePreference = 'auto' | EngineKind;
 
@@ -69,6 +70,7 @@ export function resolveEngineKind(name: EngineName, preference: EnginePreference
 
 export async function launchEngine(name: EngineName, preference: EnginePreference = enginePreference()): Promise<Engine> {
   const kind = resolveEngineKind(name, preference);
+  useOwnTempFolder();
   const policy = cookiePolicyFor(name);
   if (kind === 'playwright') {
     if (!playwrightBrowserInstalled(name)) {
