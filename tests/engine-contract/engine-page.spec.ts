@@ -179,6 +179,10 @@ test('errors are one clear line: a failed load, a page that never loads, navigat
   const refused = await page.goto(`http://127.0.0.1:${closedPort}/`).catch((e: unknown) => e as Error);
   expectOneLine(refused, engineName);
   expect(refused.message).toContain(`goto http://127.0.0.1:${closedPort}/ failed`);
+  // A port engines refuse to use (X11's) fails at once as a failed load, not as a load that never came.
+  const restricted = await page.goto('http://127.0.0.1:6000/').catch((e: unknown) => e as Error);
+  expectOneLine(restricted, engineName);
+  expect(restricted.message).toContain('goto http://127.0.0.1:6000/ failed');
 
   const never = await page.goto(`${s.site}/never-loads`, 1_500).catch((e: unknown) => e as Error);
   expectOneLine(never, engineName);

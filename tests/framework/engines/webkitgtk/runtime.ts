@@ -155,6 +155,16 @@ function normaliseUrl(url: string): string {
  * error. Within one process Network.loadingFailed says so first; when the load was made by a
  * provisional target, that target just disappears and only the error page tells.
  */
+/**
+ * WebKit refuses a restricted port (1, 6000, ...) before any request: no network event, only
+ * this console error ("Not allowed to use restricted network port 6000: http://host:6000/").
+ */
+function rejectOnRestrictedPort(params: JsonObject, expected: Set<string>, url: string, reject: (error: Error) => void): void {
+  const text = String((params.message as JsonObject | undefined)?.text ?? '');
+  const match = /^(Not allowed to use restricted network port \d+): (\S+)$/.exec(text);
+  if (match?.[1] !== undefined && expected.has(normaliseUrl(match[2] ?? ''))) reject(new Error(`webkit: goto ${url} failed: ${match[1]}`));
+}
+
 export function watchNavigation(session: InspectorSession, url: string): NavigationWatcher {
   const expected = new Set([normaliseUrl(url)]);
   const documentRequests = new Map<string, string>();
@@ -197,6 +207,9 @@ export function watchNavigation(session: InspectorSession, url: string): Navigat
         else otherCommit = committedUrl;
         break;
       }
+      case 'Console.messageAdded':
+        rejectOnRestrictedPort(params, expected, url, reject);
+        break;
       case 'Page.loadEventFired':
         // Main-frame only; it counts once our document (or the error page) committed in that same target.
         if (committedIn === event.targetId) resolve();
