@@ -14,7 +14,7 @@ import { exceptionsFor, expectationFor, MATRIX_CASES, type MatrixCase, type Matr
 import type { Exchange } from '../../servers/okta-api/exchange-log.js';
 import { judgeCacheWindow, sincePreflightMs } from '../framework/cors/cache-window.js';
 import { corsBlocks } from '../framework/cors/reason-catalog.js';
-import { outcomeOf, STEP_CHECKS, type StepRun } from '../framework/cors/matrix-checks.js';
+import { checkCacheHitAmongMayMiss, outcomeOf, STEP_CHECKS, type StepRun } from '../framework/cors/matrix-checks.js';
 import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
@@ -148,6 +148,7 @@ for (const matrixCase of MATRIX_CASES) {
         if (index === matrixCase.steps.length - 1) recordSummary(testInfo, matrixCase, stepRun);
         for (const check of STEP_CHECKS) check(stepRun);
       }
+      checkCacheHitAmongMayMiss(observed);
     } finally {
       await testInfo.attach('cors-observed.json', {
         body: JSON.stringify({ engine: engineName, area: matrixCase.area, case: matrixCase.name, url: `${servers.api.url}${behaviourPath}`, steps: observed } satisfies ObservedCase, null, 2),

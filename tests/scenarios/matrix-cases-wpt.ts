@@ -7,7 +7,7 @@
  */
 import type { LabHop } from '../../servers/okta-api/cors-lab/behaviour.js';
 import type { KnownReason } from '../framework/cors/reason-catalog.js';
-import type { HopServer, MatrixCase, MatrixOrigins, MatrixStep, StepExpectation, StepRequest } from './matrix-cases.js';
+import type { EngineException, HopServer, MatrixCase, MatrixOrigins, MatrixStep, StepExpectation, StepRequest } from './matrix-cases.js';
 
 const credentialed = (o: MatrixOrigins) => ({ allowOrigin: [o.page], allowCredentials: 'true' });
 const ANY = { allowOrigin: ['*'] };
@@ -229,8 +229,22 @@ const twice = (first: StepExpectation, second: StepExpectation, request: StepReq
   { request, expect: first },
   { ...(afterMs === undefined ? {} : { afterMs }), request, expect: second },
 ];
-const FIREFOX_FIRST_URL_MISS =
-  'Firefox ESR 153 preflights the first URL a fresh page uses again on its second request (the cache misses once); the third step shows the cached entry then works. Under load it sometimes misses on the third step too (4 of 100 runs here, 0.1-0.3 s after the last preflight, so not the 5 s expiring): the README\'s known flake, left failing rather than loosened';
+/**
+ * Firefox ESR 153's preflight cache, measured here: it always misses on the second request of a
+ * fresh page (with or without a pause, Max-Age 600 too), and at random on a later one (under
+ * load: 4 of 100 runs on the third request, 0.1-0.3 s after the last preflight, and 1 of 40 with
+ * Max-Age 600). So `alwaysMissed` is preflighted, and each of `mayMiss` may be, but at least one
+ * of them must come from the cache.
+ */
+export function firefoxCacheMisses(alwaysMissed: number, mayMiss: number[]): EngineException[] {
+  const why =
+    'Firefox ESR 153 preflights the first URL a fresh page uses again on its second request (every time here), and now and then a later one too (under load: 4 of 100 runs on the third request, 1 of 40 with Max-Age 600, 0.1-0.3 s after the last preflight, so not an expiry); the later steps may be preflighted, but at least one must be served from the cache';
+  return [
+    { engine: 'firefox', step: alwaysMissed, why, expect: { server: { preflight: {} } } },
+    ...mayMiss.map((step): EngineException => ({ engine: 'firefox', step, why, expect: { server: { preflight: 'cache-may-miss' } } })),
+  ];
+}
+
 const FIREFOX_INVALID_MAX_AGE =
   'Firefox ESR 153 caches nothing for an unparsable Max-Age (every step preflighted, the third too), as if it were 0; the Fetch standard uses the default (5 s) when the value cannot be parsed, as Chromium and WebKit do';
 /** The Fetch standard's preflight-cache lifetime when Max-Age is absent or unparsable. */
@@ -254,12 +268,13 @@ const caching: MatrixCase[] = [
     steps: [
       { request: PUT_INCLUDE, expect: readable(preflightedHop('with-cookie')) },
       { request: PUT_INCLUDE, expect: readable(hop('with-cookie')), cacheWindowMs: DEFAULT_MAX_AGE_MS },
-      // The third step tells a cache that never works from one that misses once (Firefox).
+      // The third and fourth steps tell a cache that never works from one that misses (Firefox).
+      { request: PUT_INCLUDE, expect: readable(hop('with-cookie')), cacheWindowMs: DEFAULT_MAX_AGE_MS },
       { request: PUT_INCLUDE, expect: readable(hop('with-cookie')), cacheWindowMs: DEFAULT_MAX_AGE_MS },
     ],
     exceptions: maxAge === undefined
-      ? [{ engine: 'firefox', step: 1, why: FIREFOX_FIRST_URL_MISS, expect: { server: { preflight: {} } } }]
-      : [1, 2].map((step) => ({ engine: 'firefox' as const, step, why: FIREFOX_INVALID_MAX_AGE, expect: { server: { preflight: {} } } })),
+      ? firefoxCacheMisses(1, [2, 3])
+      : [1, 2, 3].map((step) => ({ engine: 'firefox' as const, step, why: FIREFOX_INVALID_MAX_AGE, expect: { server: { preflight: {} } } })),
   })),
   {
     area: 'caching', name: 'the cache is keyed by header names', client: 'xhr',

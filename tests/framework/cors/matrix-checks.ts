@@ -31,6 +31,17 @@ export interface StepRun {
   defaultOrigin: OriginSent;
 }
 
+/**
+ * Across a case: where an engine's cache may miss ('cache-may-miss' steps), at least one of those
+ * steps must have been served without a preflight, or the engine's cache did not work at all.
+ */
+export function checkCacheHitAmongMayMiss(steps: readonly { expected: StepExpectation; exchanges: readonly Exchange[] }[]): void {
+  const mayMiss = steps.filter((step) => step.expected.server.preflight === 'cache-may-miss');
+  if (mayMiss.length === 0) return;
+  const hits = mayMiss.filter((step) => !step.exchanges.some((e) => e.preflight));
+  expect(hits.length, `of the ${mayMiss.length} steps whose cache may miss, at least one must be served from the preflight cache`).toBeGreaterThan(0);
+}
+
 export function outcomeOf(result: ProbeResult): StepExpectation['outcome'] {
   return result.readable ? 'readable' : result.opaque ? 'opaque' : 'blocked';
 }
@@ -91,6 +102,9 @@ function checkHop(run: StepRun, hop: HopServer, index: number): void {
   for (const exchange of exchanges) expect(exchange.origin, `${where}: Origin of ${exchange.method}`).toBe(want);
   if (hop.preflight === false) {
     expect(preflights, `${where}: no preflight`).toEqual([]);
+  } else if (hop.preflight === 'cache-may-miss') {
+    expect(preflights.length, `${where}: a cache that may miss sends at most one preflight`).toBeLessThanOrEqual(1);
+    expect(preflights.some((p) => p.cookieSent), `${where}: a preflight never carries the cookie`).toBe(false);
   } else {
     expect(preflights, `${where}: exactly one preflight`).toHaveLength(1);
     const headers = preflights[0]?.requestHeaders ?? {};
