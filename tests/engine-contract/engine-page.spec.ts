@@ -259,17 +259,26 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const) {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const { pids } = JSON.parse(await firstLine(child)) as { pids: number[] };
-    const table = processTable();
-    const started = table.filter((proc) => pids.includes(proc.pid));
-    expect(browserProcesses(started).length).toBeGreaterThan(0);
-    // Its browser profiles live in its own temp folder, which outlives a SIGKILL ...
+    const exited = once(child, 'exit');
+    let started: ProcessInfo[] = [];
     const tempFolder = join(tempRoot(), String(child.pid));
-    expect(existsSync(tempFolder), tempFolder).toBe(true);
-    // MiniBrowser --private writes no profile; Playwright's Chromium and Firefox profiles are there.
-    if (engineName !== 'webkit') expect(readdirSync(tempFolder).filter((name) => name.includes('profile'))).not.toEqual([]);
-    child.kill(signal);
-    await once(child, 'exit');
+    try {
+      const { pids } = JSON.parse(await firstLine(child)) as { pids: number[] };
+      started = processTable().filter((proc) => pids.includes(proc.pid));
+      expect(browserProcesses(started).length).toBeGreaterThan(0);
+      // Its browser profiles live in its own temp folder, which outlives a SIGKILL ...
+      expect(existsSync(tempFolder), tempFolder).toBe(true);
+      // MiniBrowser --private writes no profile; Playwright's Chromium and Firefox profiles are there.
+      if (engineName !== 'webkit') expect(readdirSync(tempFolder).filter((name) => name.includes('profile'))).not.toEqual([]);
+      child.kill(signal);
+      await exited;
+    } finally {
+      // A failed check above must not leave the engine-holding process, and its browser, running.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
     await expect.poll(() => living(started), { timeout: 10_000 }).toEqual([]);
     // ... until the next process that launches or ends clears the folders of dead ones.
     removeFoldersOfDeadProcesses();
