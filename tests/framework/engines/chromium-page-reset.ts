@@ -12,6 +12,7 @@ import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 export class ReusablePage {
   private readonly origins = new Set<string>();
   private cdp: CDPSession | undefined;
+  private crashed = false;
 
   private constructor(
     readonly context: BrowserContext,
@@ -21,6 +22,12 @@ export class ReusablePage {
       const url = new URL(request.url());
       if (url.protocol === 'http:' || url.protocol === 'https:') this.origins.add(url.origin);
     });
+    page.on('crash', () => (this.crashed = true));
+  }
+
+  /** False once the page crashed or was closed: it then goes with its context, never to a next test. */
+  get reusable(): boolean {
+    return !this.crashed && !this.page.isClosed();
   }
 
   static async open(context: BrowserContext): Promise<ReusablePage> {

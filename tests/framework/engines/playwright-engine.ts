@@ -177,21 +177,21 @@ function freshContexts(): PageSource {
 /** Chromium: a page given back is reset through DevTools (./chromium-page-reset.ts) and handed out again. */
 function reusedPages(): PageSource {
   let idle: { reusable: ReusablePage; ready: Promise<boolean> }[] = [];
+  /** A page whose wipe succeeded; one whose wipe failed (or whose browser died) is closed instead. */
+  const takeIdle = async (browser: Browser): Promise<ReusablePage | undefined> => {
+    for (let slot = idle.pop(); slot !== undefined; slot = idle.pop()) {
+      if ((await unlessGone(browser, slot.ready)) === true) return slot.reusable;
+      void slot.reusable.close();
+    }
+    return undefined;
+  };
   return {
     take: async (launched) => {
-      let reusable: ReusablePage | undefined;
-      for (let slot = idle.pop(); slot !== undefined && reusable === undefined; slot = idle.pop()) {
-        if ((await unlessGone(launched.browser, slot.ready)) === true) reusable = slot.reusable;
-        else void slot.reusable.close();
-      }
-      reusable ??= await ReusablePage.open(await launched.browser.newContext(launched.contextOptions));
-      const taken = reusable;
-      let crashed = false;
-      taken.page.once('crash', () => (crashed = true));
+      const taken = (await takeIdle(launched.browser)) ?? (await ReusablePage.open(await launched.browser.newContext(launched.contextOptions)));
       return {
         page: taken.page,
         release: async () => {
-          if (crashed || taken.page.isClosed() || !launched.browser.isConnected()) return taken.close();
+          if (!taken.reusable || !launched.browser.isConnected()) return taken.close();
           // Reset in the background: the next test's fixtures set up meanwhile; take() awaits it.
           idle.push({ reusable: taken, ready: taken.reset().then(() => true, () => false) });
         },
