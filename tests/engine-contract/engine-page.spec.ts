@@ -13,7 +13,7 @@ import getPort from 'get-port';
 import type { EngineMessage } from '../framework/engines/engine.js';
 import { launchEngine } from '../framework/engines/launch.js';
 import { browserProcesses, descendantsIn, processTable, type ProcessInfo } from '../framework/engines/process-tree.js';
-import { removeFoldersOfDeadProcesses, tempRoot } from '../framework/engines/temp-folder.js';
+import { removeFoldersOfDeadProcesses, tempFolderOf } from '../framework/engines/temp-folder.js';
 import { engineTest, expect } from '../fixtures/fixtures.js';
 import { startContractServers, type ContractServers } from './contract-servers.js';
 
@@ -261,9 +261,10 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const) {
     });
     const exited = once(child, 'exit');
     let started: ProcessInfo[] = [];
-    const tempFolder = join(tempRoot(), String(child.pid));
+    let tempFolder = '';
     try {
       const { pids } = JSON.parse(await firstLine(child)) as { pids: number[] };
+      tempFolder = tempFolderOf(child.pid ?? -1) ?? 'the child is not running';
       started = processTable().filter((proc) => pids.includes(proc.pid));
       expect(browserProcesses(started).length).toBeGreaterThan(0);
       // Its browser profiles live in its own temp folder, which outlives a SIGKILL ...

@@ -34,7 +34,7 @@ const SYSTEM_CHROMIUM_ARGS = [
  * Playwright's own Firefox build runs every site in shared content processes; Firefox ESR's
  * default (Fission) starts a process per site and container, i.e. one for nearly every test
  * (measured: 216 fresh pages with a navigation and an XHR took 165 s with Fission, 140 s
- * without). CORS, cookies and caches are enforced in the network layer either way, and the
+ * without, in one loaded sitting). CORS, cookies and caches are enforced in the network layer either way, and the
  * engine contract holds. Same preferences as Playwright's build.
  */
 const SYSTEM_FIREFOX_PREFS = { 'fission.webContentIsolationStrategy': 0, 'fission.bfcacheInParent': false };

@@ -49,6 +49,12 @@ function pids(): number[] {
     .map(Number);
 }
 
+/** `pid` as a ProcessRef (with its start time), or undefined when no such process runs. */
+export function processRefOf(pid: number): ProcessRef | undefined {
+  const stat = readStat(pid);
+  return stat === undefined ? undefined : { pid, startTime: stat.startTime };
+}
+
 /** Alive = exists, is the same process, and is not a zombie waiting to be reaped. */
 export function isAlive(ref: ProcessRef): boolean {
   const stat = readStat(ref.pid);

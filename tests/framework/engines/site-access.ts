@@ -8,7 +8,6 @@
  *   Firefox   network.dns.localDomains, cookie prefs, ignoreHTTPSErrors per context
  *   WebKitGTK --proxy to a per-engine name proxy, --ignore-tls-errors, --cookies-policy, --enable-itp
  */
-import { rmSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { localTls } from '../../../servers/topology/tls.js';
 import { hostResolverRules, NAMES_ADDRESS, SUITE_HOST_NAMES } from '../../../servers/topology/topologies.js';
 import type { CookiePolicy } from './cookie-policy.js';
 import type { Engine, EngineName } from './engine.js';
+import { removeQuietly } from './temp-folder.js';
 
 /** Recorded on the engine: which policy runs, and how names and TLS were arranged. */
 export interface SiteAccess {
@@ -44,14 +44,6 @@ function chromiumCookiePrefs(policy: CookiePolicy): object {
  * Chromium started on a fresh profile holding the cookie policy; the contexts the engine opens
  * (browser.newContext) inherit it. The profile folder goes when the browser does.
  */
-function removeProfile(profile: string): void {
-  try {
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
-  } catch {
-    // A leftover temporary folder must not fail the run.
-  }
-}
-
 async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePolicy): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'cors-chromium-profile-'));
   try {
@@ -62,10 +54,10 @@ async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePo
     const browser = context.browser();
     if (browser === null) throw new Error('chromium: a persistent context without a browser');
     // Synchronously: the worker may exit right after the browser closes, before any async removal ran.
-    browser.on('disconnected', () => removeProfile(profile));
+    browser.on('disconnected', () => removeQuietly(profile));
     return browser;
   } catch (error) {
-    removeProfile(profile);
+    removeQuietly(profile);
     throw error;
   }
 }
