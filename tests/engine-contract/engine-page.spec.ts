@@ -125,7 +125,7 @@ test('a fresh page has no cached CORS preflight of earlier pages', async ({ engi
   await second.close();
 });
 
-test('messages arrive complete and in order: console, page errors, failed requests, CORS errors of the page, an iframe and a worker', async ({
+test('messages arrive complete, the console in order: console, page errors, failed requests, CORS errors of the page, an iframe and a worker', async ({
   enginePage: page,
   contractServers: s,
 }) => {
@@ -135,7 +135,23 @@ test('messages arrive complete and in order: console, page errors, failed reques
   await page.goto(`${s.apiLocalhost}/page?log=m1`);
   await page.goto(`${s.site}/page?log=m2`);
   await page.evaluate(blockedReadsScript(s, closedPort));
-  await expect.poll(() => page.messages().filter((m) => m.kind !== 'console').length, { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
+  // A blocked read is reported under its own URL (from=page|frame|worker): as a CORS error, or
+  // (Chromium's workers: Playwright relays no CORS text from them) as a failed request.
+  const reportsOf = (messages: readonly EngineMessage[], context: string): EngineMessage[] =>
+    messages.filter((m) => m.level === 'error' && m.text.includes(`from=${context}`) && (CORS_ERROR.test(m.text) || m.kind === 'request-failed'));
+  const contexts = ['page', 'frame', 'worker'] as const;
+  const allArrived = (messages: readonly EngineMessage[]): boolean => {
+    const m5 = messages.findIndex((m) => m.kind === 'console' && m.text === 'm5');
+    return (
+      contexts.every((context) => reportsOf(messages, context).length > 0) &&
+      messages.some((m) => m.kind === 'page-error' && m.text === 'boom') &&
+      // The refused fetch after m5 (WebKitGTK's inspector names no URL in it), and m6.
+      m5 >= 0 && messages.slice(m5).some((m) => m.kind === 'request-failed') &&
+      messages.some((m) => m.kind === 'console' && m.text === 'm6')
+    );
+  };
+  const waitedFor = 'the blocked reads of the page, the iframe and the worker, the uncaught "boom", the refused fetch and m6';
+  await expect.poll(() => allArrived(page.messages()), { timeout: 15_000, message: `${waitedFor} all arrive` }).toBe(true);
   const messages = page.messages();
   const console_ = (text: string, level = 'log'): EngineMessage => ({ kind: 'console', level, text });
   // What the pages logged, exactly and in order, across documents, origins and contexts.
@@ -155,15 +171,14 @@ test('messages arrive complete and in order: console, page errors, failed reques
     console_('m5'),
     console_('m6'),
   ]);
-  // Each blocked read is reported before the page goes on to the next step: as a CORS error, or
-  // (Chromium's workers: Playwright relays no CORS text from them) as a failed request naming it.
+  // Each blocked read is reported after the step that made it, never before. Not necessarily
+  // before the page's next message: Firefox delivers its CORS error through its console service,
+  // which can come after the page's next console.log (measured: 7 of 30 runs under load, m3
+  // before the page's report). The suite waits for a block's report by its URL, never by position.
   const at = (text: string): number => messages.findIndex((m) => m.kind === 'console' && m.text === text);
-  for (const [from, to, context] of [['m2', 'm3', 'page'], ['m3', 'm4', 'frame'], ['m4', 'm5', 'worker']] as const) {
-    const between = messages.slice(at(from) + 1, at(to));
-    const reported = between.some(
-      (m) => m.level === 'error' && (CORS_ERROR.test(m.text) || (m.kind === 'request-failed' && m.text.includes(`from=${context}`))),
-    );
-    expect(reported, `the blocked read of the ${context} reported between ${from} and ${to}`).toBe(true);
+  for (const [step, context] of [['m2', 'page'], ['m3', 'frame'], ['m4', 'worker']] as const) {
+    const reportedAt = messages.findIndex((m) => reportsOf([m], context).length > 0);
+    expect(reportedAt, `the blocked read of the ${context} is reported after ${step}, when it was made`).toBeGreaterThan(at(step));
   }
   const afterM5 = messages.slice(at('m5') + 1);
   expect(afterM5).toContainEqual({ kind: 'page-error', level: 'error', text: 'boom' });
