@@ -68,7 +68,8 @@ test('evaluate takes and returns 4 MB, multi-byte text included', async ({ engin
   expect(await page.evaluate('location.href')).toBe(`${s.site}/page`);
 });
 
-test('a fresh page has no cookies, storage or HTTP cache of earlier pages, on any origin', async ({ engine, contractServers: s }) => {
+test('a fresh page has no cookies, storage, HTTP cache or session history of earlier pages, on any origin', async ({ engine, engineName, contractServers: s }) => {
+  const engineInfo = engine.info;
   const origins = [s.site, s.apiLocalhost];
   const id = randomUUID();
   const first = await engine.newPage();
@@ -93,8 +94,17 @@ test('a fresh page has no cookies, storage or HTTP cache of earlier pages, on an
   const second = await engine.newPage();
   expect(second.messages()).toEqual([]);
   expect(await second.evaluate('location.href')).toBe('about:blank');
-  for (const origin of origins) {
+  for (const [index, origin] of origins.entries()) {
     await second.goto(`${origin}/page`);
+    // No session history of earlier pages either (Firefox's storage-access heuristics read it):
+    // this page's own entries, and at most the about:blank a reset leaves.
+    const historyLength = await second.evaluate<number>('history.length');
+    if (engineName === 'webkit' && engineInfo.kind === 'system') {
+      // WebKitGTK's inspector has no command that clears a page's session history.
+      test.info().annotations.push({ type: 'known gap', description: `WebKitGTK keeps earlier pages' session history (history.length ${historyLength})` });
+    } else {
+      expect(historyLength, `session history after ${index + 1} navigation(s)`).toBeLessThanOrEqual(index + 2);
+    }
     expect(await second.evaluate('fetch("/cookie-echo").then((r) => r.json())')).toEqual({ cookie: null });
     expect(await second.evaluate('fetch("/deep/cookie-echo").then((r) => r.json())')).toEqual({ cookie: null });
     expect(await second.evaluate('[localStorage.length, sessionStorage.length]')).toEqual([0, 0]);
@@ -111,12 +121,13 @@ test('a fresh page has no cached CORS preflight of earlier pages', async ({ engi
   const put = `fetch('${s.api}/preflight/${id}', { method: 'PUT', headers: { 'x-test': '1' } }).then((r) => r.status)`;
   const first = await engine.newPage();
   await first.goto(`${s.site}/page`);
-  expect(await first.evaluate(put)).toBe(200);
-  expect(await first.evaluate(put)).toBe(200);
-  // Chromium and WebKit send the second PUT without a preflight (Access-Control-Max-Age: 600);
-  // Firefox under Playwright preflights both (measured).
+  for (let i = 0; i < 4; i++) expect(await first.evaluate(put)).toBe(200);
+  // The cache is in use, or the second page's preflight would prove nothing: Chromium and WebKit
+  // send PUTs 2-4 without a preflight (Access-Control-Max-Age: 600); Firefox preflights the
+  // second again but serves a later one from its cache (measured, as in the matrix's cache cases).
   const preflightsOfFirstPage = s.preflights(id);
-  expect(preflightsOfFirstPage).toBeGreaterThanOrEqual(1);
+  expect(preflightsOfFirstPage, 'preflights of 4 PUTs on the first page').toBeGreaterThanOrEqual(1);
+  expect(preflightsOfFirstPage, 'preflights of 4 PUTs on the first page').toBeLessThan(4);
   await first.close();
   const second = await engine.newPage();
   await second.goto(`${s.site}/page`);

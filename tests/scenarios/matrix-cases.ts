@@ -397,7 +397,7 @@ const BASE_CASES: MatrixCase[] = [
       { request: { method: 'PUT', credentials: 'include' }, expect: { outcome: 'readable', server: { preflight: false, actual: 'with-cookie' } } },
       { request: { method: 'PUT', credentials: 'include' }, expect: { outcome: 'readable', server: { preflight: false, actual: 'with-cookie' } } },
     ],
-    exceptions: firefoxCacheMisses(1, [2, 3]),
+    exceptions: firefoxCacheMisses([1, 2, 3]),
   },
   {
     area: 'caching', name: 'a new method is not covered by the cached preflight', client: 'fetch',

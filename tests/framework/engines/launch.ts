@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, firefox, webkit, type BrowserType, type LaunchOptions } from '@playwright/test';
 import { EngineUnavailableError, type Engine, type EngineKind, type EngineName } from './engine.js';
-import { playwrightEngine } from './playwright-engine.js';
+import { playwrightEngine, type LaunchedBrowser } from './playwright-engine.js';
+import { chromiumDevToolsWipe } from './chromium-page-reset.js';
+import { FIREFOX_SYSTEM_ACCESS_ARG, firefoxChromeWipe } from './firefox-page-reset.js';
 import { cookiePolicyFor } from './cookie-policy.js';
 import { launchWithSiteAccess, withWebKitGtkSiteAccess } from './site-access.js';
 import { useOwnTempFolder } from './temp-folder.js';
@@ -48,6 +50,13 @@ function leashed(executablePath: string): Pick<LaunchOptions, 'executablePath' |
   return { executablePath: LEASH, env: { ...process.env, CORS_BROWSER_EXECUTABLE: executablePath } };
 }
 
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message);
+}
+
 export function enginePreference(value = process.env.CORS_ENGINES): EnginePreference {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if (value === 'playwright' || value === 'system') return value;
@@ -79,7 +88,12 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
       );
     }
     const options = leashed(browserTypes[name].executablePath());
-    return playwrightEngine(() => launchWithSiteAccess(name, options, policy), (version) => ({
+    const launch = async (): Promise<LaunchedBrowser> => {
+      const launched = await launchWithSiteAccess(name, options, policy);
+      // Playwright's Firefox (Juggler) and WebKit: a new context per test.
+      return name === 'chromium' ? { ...launched, wipe: chromiumDevToolsWipe() } : launched;
+    };
+    return playwrightEngine(launch, (version) => ({
       name,
       kind,
       version,
@@ -103,9 +117,16 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
     name === 'chromium'
       ? { ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS }
       : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
-        { ...leashed(executablePath), channel: 'moz-firefox', firefoxUserPrefs: SYSTEM_FIREFOX_PREFS };
-  return playwrightEngine(
-    () => launchWithSiteAccess(name, options, policy),
-    (version) => ({ name, kind, version, description: `${label} ${version} (${executablePath})` }),
-  );
+        { ...leashed(executablePath), channel: 'moz-firefox', firefoxUserPrefs: SYSTEM_FIREFOX_PREFS, args: [FIREFOX_SYSTEM_ACCESS_ARG] };
+  const launch = async (): Promise<LaunchedBrowser> => {
+    const launched = await launchWithSiteAccess(name, options, policy);
+    if (name === 'chromium') return { ...launched, wipe: chromiumDevToolsWipe() };
+    try {
+      return { ...launched, wipe: await firefoxChromeWipe(launched.browser) };
+    } catch (error) {
+      warnOnce(`firefox: pages cannot be wiped for reuse (${error instanceof Error ? error.message : String(error)}); each test gets a new context, which is slower`);
+      return launched;
+    }
+  };
+  return playwrightEngine(launch, (version) => ({ name, kind, version, description: `${label} ${version} (${executablePath})` }));
 }

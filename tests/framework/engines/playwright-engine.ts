@@ -6,7 +6,7 @@ import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } fr
 import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
 import { GOTO_TIMEOUT_MS } from './engine.js';
-import { ReusablePage } from './chromium-page-reset.js';
+import { ReusablePage, type PageWipe } from './reusable-page.js';
 
 class PlaywrightEnginePage implements EnginePage {
   private readonly collected: EngineMessage[] = [];
@@ -124,6 +124,8 @@ export interface LaunchedBrowser {
   browser: Browser;
   contextOptions: BrowserContextOptions;
   siteAccess?: SiteAccess;
+  /** How a given-back page is made fresh for the next test; without it each test gets a new context. */
+  wipe?: PageWipe;
 }
 
 /** Where an engine's pages come from: `take` hands one out with what gives it back. */
@@ -147,7 +149,7 @@ async function unlessGone<T>(browser: Browser, work: Promise<T>): Promise<T | un
 }
 
 /**
- * Firefox and WebKit: every page gets a new context (its own cookie jar, storage and caches). The
+ * Playwright's Firefox and WebKit: every page gets a new context (its own cookie jar, storage and caches). The
  * next page's context is opened while the current test runs (measured: ~0.55 s of a ~1.4 s
  * Chromium test went into newPage), never shared: a page is handed out once, closed with its context.
  */
@@ -174,8 +176,8 @@ function freshContexts(): PageSource {
   };
 }
 
-/** Chromium: a page given back is reset through DevTools (./chromium-page-reset.ts) and handed out again. */
-function reusedPages(): PageSource {
+/** Chromium, and Firefox over BiDi: a page given back is wiped (./reusable-page.ts) and handed out again. */
+function reusedPages(wipe: PageWipe): PageSource {
   let idle: { reusable: ReusablePage; ready: Promise<boolean> }[] = [];
   /** A page whose wipe succeeded; one whose wipe failed (or whose browser died) is closed instead. */
   const takeIdle = async (browser: Browser): Promise<ReusablePage | undefined> => {
@@ -187,7 +189,7 @@ function reusedPages(): PageSource {
   };
   return {
     take: async (launched) => {
-      const taken = (await takeIdle(launched.browser)) ?? (await ReusablePage.open(await launched.browser.newContext(launched.contextOptions)));
+      const taken = (await takeIdle(launched.browser)) ?? (await ReusablePage.open(await launched.browser.newContext(launched.contextOptions), wipe));
       return {
         page: taken.page,
         release: async () => {
@@ -210,7 +212,8 @@ export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, d
   let launched = await launch();
   let closed = false;
   const engineName = launched.browser.browserType().name();
-  const pages = engineName === 'chromium' ? reusedPages() : freshContexts();
+  const pagesOf = ({ wipe }: LaunchedBrowser): PageSource => (wipe ? reusedPages(wipe) : freshContexts());
+  let pages = pagesOf(launched);
   const { siteAccess } = launched;
   return {
     info: { ...describe(launched.browser.version()), ...(siteAccess ? { siteAccess } : {}) },
@@ -219,6 +222,7 @@ export async function playwrightEngine(launch: () => Promise<LaunchedBrowser>, d
       if (!launched.browser.isConnected()) {
         await pages.drop();
         launched = await launch();
+        pages = pagesOf(launched);
       }
       const { page, release } = await pages.take(launched);
       return new PlaywrightEnginePage(engineName, page, release);
