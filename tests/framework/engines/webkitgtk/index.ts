@@ -2,9 +2,9 @@
  * The system WebKit engine: Debian's WebKitGTK MiniBrowser under a private Xvfb, driven over
  * WebKit's remote inspector protocol (Playwright cannot drive a stock WebKit; see README.md).
  *
- * One MiniBrowser per Engine, one page at a time. When a page closes, the browser's website
- * data is wiped through MiniBrowser's about:data page, and newPage() waits for that; if the wipe
- * ever fails, or the browser died, a new MiniBrowser starts instead, its private session empty.
+ * One MiniBrowser per Engine, one page at a time. newPage() wipes the browser's website data
+ * through MiniBrowser's about:data page; if that ever fails, or the browser died, it starts a
+ * new MiniBrowser instead, whose private session starts empty.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -14,6 +14,7 @@ import { MiniBrowserProcess, startXvfb, type VirtualDisplay } from './browser.js
 import { WebKitPage } from './page.js';
 import { findExecutable, spawnSupervised } from './processes.js';
 import { clearWebsiteData } from './reset.js';
+import { navigate } from './runtime.js';
 import { errorMessage, withTimeout } from './util.js';
 
 export interface WebKitGtkLaunchOptions {
@@ -138,10 +139,9 @@ class WebKitGtkEngine implements Engine {
 
   private async onPageClosed(page: WebKitPage, browser: MiniBrowserProcess): Promise<void> {
     if (this.page === page) this.page = undefined;
-    // Stop the page's scripts and requests and wipe now, while the test ends and the next one sets
-    // up, rather than at the next newPage(), which waits for it in the queue. The wipe's first
-    // navigation (to about:data) stops the old document; a failed wipe restarts the browser there.
-    if (browser.isAlive && this.browser === browser) void this.serialised(() => this.cleanBrowser()).catch(() => undefined);
+    // Stop the page's scripts and requests now rather than at the next newPage().
+    // Awaiting the load matters: a navigation still in flight would confuse the next one.
+    if (browser.isAlive && this.browser === browser) await navigate(browser.session, 'about:blank', 5_000).catch(() => undefined);
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {
