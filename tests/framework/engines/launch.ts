@@ -124,7 +124,8 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
     try {
       return { ...launched, wipe: await firefoxChromeWipe(launched.browser) };
     } catch (error) {
-      warnOnce(`firefox: pages cannot be wiped for reuse (${error instanceof Error ? error.message : String(error)}); each test gets a new context, which is slower`);
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      warnOnce(`firefox: pages cannot be wiped for reuse (${reason}); each test gets a new context, which is slower`);
       return launched;
     }
   };
