@@ -8,7 +8,7 @@
  * says why and the engine gives each test a new context instead, as it does for Playwright's Firefox.
  *
  * Cookies and storage are wiped for the page's user context; the HTTP cache, the CORS preflight
- * cache and session storage only clear browser-wide. That is safe because an engine hands out one
+ * cache, session storage and session history only clear browser-wide. That is safe because an engine hands out one
  * page at a time (the EnginePage contract) and each worker has its own browser.
  */
 import type { Browser, BrowserContext } from '@playwright/test';
@@ -26,10 +26,10 @@ type EvaluateResult = { type: 'success' } | { type: 'exception'; exceptionDetail
 /**
  * Runs with the BiDi user context's id; resolves when everything is gone. Clear-data by origin
  * attributes takes every kind Firefox keeps per context: cookies, storage, permissions (such
- * as storage-access grants), HSTS and more. The HTTP cache, CORS
- * preflight cache, session storage and the tab's session history need their own browser-wide calls
- * (measured: each one left out fails the contract; with the old history, Firefox's storage-access
- * heuristics sent the org's cookie cross-site in every cross-site scenario after the first).
+ * as storage-access grants), HSTS and more. The HTTP cache, CORS preflight cache, session
+ * storage and the tab's session history need their own browser-wide calls (measured: each one
+ * left out fails the contract; with the old history, Firefox's storage-access heuristics sent
+ * the org's cookie cross-site in every cross-site scenario after the first).
  */
 const WIPE_SCRIPT = (userContext: string): string => `(async () => {
   const { UserContextManager } = ChromeUtils.importESModule('chrome://remote/content/shared/UserContextManager.sys.mjs');
@@ -95,9 +95,9 @@ export async function firefoxChromeWipe(browser: Browser): Promise<PageWipe> {
     try {
       await run(script);
     } catch (error) {
-      // The window it ran in may have closed: find one again, once.
-      window = await chromeWindowOf(session);
       if (error instanceof Error && error.message.startsWith('firefox: page wipe failed')) throw error;
+      // Not the script: the window it ran in may have closed. Find one again, once.
+      window = await chromeWindowOf(session);
       await run(script);
     }
   };

@@ -88,11 +88,7 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
       );
     }
     const options = leashed(browserTypes[name].executablePath());
-    const launch = async (): Promise<LaunchedBrowser> => {
-      const launched = await launchWithSiteAccess(name, options, policy);
-      // Playwright's Firefox (Juggler) and WebKit: a new context per test.
-      return name === 'chromium' ? { ...launched, wipe: chromiumDevToolsWipe() } : launched;
-    };
+    const launch = async (): Promise<LaunchedBrowser> => withPageWipe(name, kind, await launchWithSiteAccess(name, options, policy));
     return playwrightEngine(launch, (version) => ({
       name,
       kind,
@@ -118,16 +114,23 @@ export async function launchEngine(name: EngineName, preference: EnginePreferenc
       ? { ...leashed(executablePath), args: SYSTEM_CHROMIUM_ARGS }
       : // Stock Firefox over WebDriver BiDi (experimental in Playwright; pinned to 1.64.1 for ESR 153).
         { ...leashed(executablePath), channel: 'moz-firefox', firefoxUserPrefs: SYSTEM_FIREFOX_PREFS, args: [FIREFOX_SYSTEM_ACCESS_ARG] };
-  const launch = async (): Promise<LaunchedBrowser> => {
-    const launched = await launchWithSiteAccess(name, options, policy);
-    if (name === 'chromium') return { ...launched, wipe: chromiumDevToolsWipe() };
-    try {
-      return { ...launched, wipe: await firefoxChromeWipe(launched.browser) };
-    } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      warnOnce(`firefox: pages cannot be wiped for reuse (${reason}); each test gets a new context, which is slower`);
-      return launched;
-    }
-  };
+  const launch = async (): Promise<LaunchedBrowser> => withPageWipe(name, kind, await launchWithSiteAccess(name, options, policy));
   return playwrightEngine(launch, (version) => ({ name, kind, version, description: `${label} ${version} (${executablePath})` }));
+}
+
+/**
+ * How a worker's page is made fresh for the next test (./reusable-page.ts): Chromium's through
+ * DevTools, Debian's Firefox's through Playwright's BiDi session; without a wipe (Playwright's
+ * Firefox and WebKit, or a Firefox whose session cannot be reached) each test gets a new context.
+ */
+async function withPageWipe(name: EngineName, kind: EngineKind, launched: LaunchedBrowser): Promise<LaunchedBrowser> {
+  if (name === 'chromium') return { ...launched, wipe: chromiumDevToolsWipe() };
+  if (name !== 'firefox' || kind !== 'system') return launched;
+  try {
+    return { ...launched, wipe: await firefoxChromeWipe(launched.browser) };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    warnOnce(`firefox: pages cannot be wiped for reuse (${reason}); each test gets a new context, which is slower`);
+    return launched;
+  }
 }
