@@ -149,9 +149,10 @@ async function unlessGone<T>(browser: Browser, work: Promise<T>): Promise<T | un
 }
 
 /**
- * Playwright's Firefox and WebKit: every page gets a new context (its own cookie jar, storage and caches). The
- * next page's context is opened while the current test runs (measured: ~0.55 s of a ~1.4 s
- * Chromium test went into newPage), never shared: a page is handed out once, closed with its context.
+ * Playwright's Firefox and WebKit, and a Firefox whose page cannot be wiped: every page gets a new
+ * context (its own cookie jar, storage and caches). The next page's context is opened while the
+ * current test runs (measured, when Chromium still worked this way: ~0.55 s of a ~1.4 s test went
+ * into newPage), never shared: a page is handed out once, closed with its context.
  */
 function freshContexts(): PageSource {
   let next: Promise<Page> | undefined;
