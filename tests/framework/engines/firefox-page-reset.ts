@@ -56,13 +56,13 @@ function serverSideOf(object: Browser | BrowserContext): Record<string, unknown>
 
 function bidiSessionOf(browser: Browser): BidiSession {
   const session = serverSideOf(browser)?._browserSession as Partial<BidiSession> | undefined;
-  if (typeof session?.send !== 'function') throw new Error("Playwright's BiDi session is not reachable (Playwright internals changed?)");
+  if (typeof session?.send !== 'function') throw new Error("Playwright's BiDi session is not reachable (Playwright internals changed: keep @playwright/test at the version package.json pins)");
   return session as BidiSession;
 }
 
 function userContextOf(context: BrowserContext): string {
   const id = serverSideOf(context)?._browserContextId;
-  if (typeof id !== 'string') throw new Error("the context's BiDi user context is not reachable (Playwright internals changed?)");
+  if (typeof id !== 'string') throw new Error("the context's BiDi user context is not reachable (Playwright internals changed: keep @playwright/test at the version package.json pins)");
   return id;
 }
 
