@@ -44,27 +44,45 @@ class PortTakenError extends Error {}
 
 const PORT_ATTEMPTS = 3;
 
+/** The URL of MiniBrowser's own page that lists and clears the session's website data (./reset.ts). */
+export const ABOUT_DATA_URL = 'minibrowser-about:data';
+
+/**
+ * One MiniBrowser window with two tabs: the page the tests drive (shown, so screenshots and
+ * rendering work as for a user) and, behind it, MiniBrowser's about:data page, which wipes the
+ * session between pages. Wiping from its own tab keeps the test tab on its site: loading
+ * about:data there meant two cross-site navigations per test, each in a new WebContent process.
+ */
 export class MiniBrowserProcess {
   private constructor(
     readonly process: SupervisedProcess,
+    /** The test tab. */
     readonly session: InspectorSession,
+    /** The about:data tab. */
+    readonly dataSession: InspectorSession,
     readonly inspectorPort: number,
   ) {}
 
-  /** Whether the browser and its inspector connection are still usable. */
+  /** Whether the browser and both inspector connections are still usable. */
   get isAlive(): boolean {
-    return this.process.status === undefined && this.session.isConnected;
+    return this.process.status === undefined && this.session.isConnected && this.dataSession.isConnected;
   }
 
   static async launch(miniBrowserPath: string, display: number, timeoutMs: number, extraArgs: readonly string[] = []): Promise<MiniBrowserProcess> {
     for (let attempt = 1; ; attempt++) {
       const port = await getPort({ host: '127.0.0.1' });
-      const proc = spawnSupervised('MiniBrowser', miniBrowserPath, [...extraArgs, '--private', 'about:blank'], { env: miniBrowserEnv(display, port) });
+      // Each URL opens a tab; the first one is shown.
+      const proc = spawnSupervised('MiniBrowser', miniBrowserPath, [...extraArgs, '--private', 'about:blank', ABOUT_DATA_URL], {
+        env: miniBrowserEnv(display, port),
+      });
       try {
-        const socketPath = await waitForInspector(proc, port, timeoutMs);
-        const session = await InspectorSession.connect(`ws://127.0.0.1:${port}${socketPath}`, timeoutMs);
+        const sockets = await waitForInspector(proc, port, timeoutMs);
+        const [session, dataSession] = await Promise.all(
+          [sockets.page, sockets.data].map((path) => InspectorSession.connect(`ws://127.0.0.1:${port}${path}`, timeoutMs)),
+        );
+        if (!session || !dataSession) throw new Error('webkit: no inspector session');
         followWorkers(session);
-        return new MiniBrowserProcess(proc, session, port);
+        return new MiniBrowserProcess(proc, session, dataSession, port);
       } catch (error) {
         await proc.terminate();
         // Another worker may have drawn the same free port from get-port and bound it first.
@@ -75,7 +93,7 @@ export class MiniBrowserProcess {
   }
 
   async close(): Promise<void> {
-    await this.session.close().catch(() => undefined);
+    await Promise.all([this.session.close(), this.dataSession.close()]).catch(() => undefined);
     await this.process.terminate();
   }
 }
@@ -96,8 +114,14 @@ function miniBrowserEnv(display: number, port: number): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Polls until our MiniBrowser's inspector HTTP server lists a page; returns its WebSocket path. */
-async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs: number): Promise<string> {
+interface TabSockets {
+  /** WebSocket paths of the test tab and of the about:data tab. */
+  page: string;
+  data: string;
+}
+
+/** Polls until our MiniBrowser's inspector HTTP server lists both tabs; returns their WebSocket paths. */
+async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs: number): Promise<TabSockets> {
   const pid = proc.pid;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -107,8 +131,8 @@ async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs
     }
     // Only ask once the port is ours: another worker's MiniBrowser would answer just the same.
     if (pid !== undefined && ownsListeningSocket(pid, port)) {
-      const path = await findPageSocketPath(port);
-      if (path) return path;
+      const sockets = await findTabSockets(port);
+      if (sockets) return sockets;
     }
     if (Date.now() >= deadline) {
       throw new Error(`webkit: MiniBrowser's inspector did not come up on 127.0.0.1:${port} within ${timeoutMs} ms`);
@@ -117,14 +141,18 @@ async function waitForInspector(proc: SupervisedProcess, port: number, timeoutMs
   }
 }
 
-/** Fetches the inspector's target list page and returns the WebSocket path of the first page. */
-async function findPageSocketPath(port: number): Promise<string | undefined> {
+/** Reads the inspector's target list page (a row per tab: its URL, its WebSocket path) once both tabs have their URL. */
+async function findTabSockets(port: number): Promise<TabSockets | undefined> {
+  let html: string;
   try {
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
-    const html = await response.text();
-    return /\/socket\/\d+\/\d+\/WebPage/.exec(html)?.[0];
+    html = await response.text();
   } catch {
     // Not listening yet (ECONNREFUSED) is the normal case while MiniBrowser starts.
     return undefined;
   }
+  const rows = [...html.matchAll(/class="targeturl">([^<]*)<[\s\S]*?(\/socket\/\d+\/\d+\/WebPage)/g)].map((m) => ({ url: m[1], path: m[2] }));
+  const data = rows.find((row) => row.url === ABOUT_DATA_URL)?.path;
+  const page = rows.find((row) => row.url === 'about:blank')?.path;
+  return page && data ? { page, data } : undefined;
 }

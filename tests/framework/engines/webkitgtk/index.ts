@@ -2,9 +2,10 @@
  * The system WebKit engine: Debian's WebKitGTK MiniBrowser under a private Xvfb, driven over
  * WebKit's remote inspector protocol (Playwright cannot drive a stock WebKit; see README.md).
  *
- * One MiniBrowser per Engine, one page at a time. newPage() wipes the browser's website data
- * through MiniBrowser's about:data page; if that ever fails, or the browser died, it starts a
- * new MiniBrowser instead, whose private session starts empty.
+ * One MiniBrowser per Engine, one page at a time, always in the same tab. newPage() wipes the
+ * browser's website data through MiniBrowser's about:data page in a second tab; if that ever
+ * fails, or the browser died, it starts a new MiniBrowser instead, whose private session starts
+ * empty.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -74,6 +75,8 @@ class WebKitGtkEngine implements Engine {
   private page: WebKitPage | undefined;
   /** Whether a page has run in the current browser, i.e. whether its data needs wiping. */
   private used = false;
+  /** Whether the test tab is at about:blank since its last page closed (nothing of it still runs). */
+  private parked = true;
   /** newPage() and close() run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -91,6 +94,7 @@ class WebKitGtkEngine implements Engine {
       await this.page?.close();
       const browser = await this.cleanBrowser();
       this.used = true;
+      this.parked = false;
       this.page = new WebKitPage(browser.session, (page) => this.onPageClosed(page, browser));
       return this.page;
     });
@@ -115,7 +119,9 @@ class WebKitGtkEngine implements Engine {
   private async cleanBrowser(): Promise<MiniBrowserProcess> {
     if (this.browser?.isAlive && this.used) {
       try {
-        await withTimeout(clearWebsiteData(this.browser.session, RESET_TIMEOUT_MS), RESET_TIMEOUT_MS * 2, 'webkit: reset timed out');
+        if (!this.parked) await navigate(this.browser.session, 'about:blank', RESET_TIMEOUT_MS);
+        this.parked = true;
+        await withTimeout(clearWebsiteData(this.browser.dataSession, RESET_TIMEOUT_MS), RESET_TIMEOUT_MS * 2, 'webkit: reset timed out');
         this.used = false;
       } catch (error) {
         // A fresh browser is clean by construction; better slow than a test seeing old cookies.
@@ -135,13 +141,19 @@ class WebKitGtkEngine implements Engine {
     await old?.close();
     this.browser = await MiniBrowserProcess.launch(this.config.miniBrowserPath, this.xvfb.display, this.config.startupTimeoutMs, this.config.extraArgs);
     this.used = false;
+    this.parked = true;
   }
 
   private async onPageClosed(page: WebKitPage, browser: MiniBrowserProcess): Promise<void> {
     if (this.page === page) this.page = undefined;
     // Stop the page's scripts and requests now rather than at the next newPage().
     // Awaiting the load matters: a navigation still in flight would confuse the next one.
-    if (browser.isAlive && this.browser === browser) await navigate(browser.session, 'about:blank', 5_000).catch(() => undefined);
+    if (browser.isAlive && this.browser === browser) {
+      this.parked = await navigate(browser.session, 'about:blank', 5_000).then(
+        () => true,
+        () => false,
+      );
+    }
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {

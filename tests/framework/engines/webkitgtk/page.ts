@@ -1,4 +1,4 @@
-/** The EnginePage over MiniBrowser's single web view. */
+/** The EnginePage over MiniBrowser's test tab (its one web view the tests drive). */
 import { GOTO_TIMEOUT_MS, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
 import { evaluateTruthy, evaluateValue, navigate } from './runtime.js';
