@@ -75,24 +75,31 @@ class PlaywrightEnginePage implements EnginePage {
     }
   }
 
+  /**
+   * Polls `expression` inside the page (every 10 ms), one evaluate per document, again in the
+   * next document when a navigation ends this one. Not Playwright's waitForFunction: that first
+   * injects Playwright's large script into every new document (measured ~45 ms a call in
+   * Chromium), and these waits run after nearly every step of a test.
+   */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
-    const started = Date.now();
-    // Most waits are met when asked. One plain evaluate answers those: Playwright's waiting
-    // first injects its large script into the document (measured ~45 ms a call in Chromium).
-    // Any failure (a document going away, a busy page past the timeout) leaves it to Playwright.
-    let timer: NodeJS.Timeout | undefined;
-    const metNow = await Promise.race([
-      this.page.evaluate(`(async () => !!(await (${expression})))()`).catch(() => false),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-    ]).finally(() => clearTimeout(timer));
-    if (metNow === true) return;
-    try {
-      await this.page.waitForFunction(expression, undefined, { timeout: Math.max(timeoutMs - (Date.now() - started), 1) });
-    } catch (error) {
-      if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}`);
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const cause = lastError === undefined ? '' : ` (last error: ${this.oneLine(lastError, 'evaluate').message})`;
+        throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
       }
-      throw this.oneLine(error, 'waitForFunction');
+      try {
+        const outcome = await this.page.evaluate<PollOutcome>(inPagePoll(expression, left));
+        if (outcome.met) return;
+        if (outcome.error !== undefined) lastError = new Error(outcome.error);
+      } catch (error) {
+        // The document went away under the poll (a navigation): poll again in the next one.
+        if (this.page.isClosed() || /crash|has been closed/i.test(String(error))) throw this.oneLine(error, 'waitForFunction');
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, IN_PAGE_POLL_MS));
+      }
     }
   }
 
@@ -123,6 +130,33 @@ class PlaywrightEnginePage implements EnginePage {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
     return new Error(`${this.engineName}: ${step}: ${first.replace(/^\w+\.\w+: /, '')}`);
   }
+}
+
+interface PollOutcome {
+  met: boolean;
+  /** What the expression last threw, if it did. */
+  error?: string;
+}
+
+const IN_PAGE_POLL_MS = 10;
+
+/** A page-side loop that settles once `expression` is truthy, or with its last error after `timeoutMs`. */
+function inPagePoll(expression: string, timeoutMs: number): string {
+  return `new Promise((resolve) => {
+    const until = Date.now() + ${timeoutMs};
+    let error;
+    const check = async () => {
+      try {
+        if (await (${expression})) return resolve({ met: true });
+        error = undefined;
+      } catch (thrown) {
+        error = String(thrown);
+      }
+      if (Date.now() >= until) return resolve({ met: false, error });
+      setTimeout(check, ${IN_PAGE_POLL_MS});
+    };
+    check();
+  })`;
 }
 
 function normaliseLevel(type: string): string {
