@@ -6,6 +6,7 @@ import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } fr
 import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
 import { GOTO_TIMEOUT_MS } from './engine.js';
+import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from './in-page-poll.js';
 import { ReusablePage, type PageWipe } from './reusable-page.js';
 
 class PlaywrightEnginePage implements EnginePage {
@@ -76,10 +77,10 @@ class PlaywrightEnginePage implements EnginePage {
   }
 
   /**
-   * Polls `expression` inside the page (every 10 ms), one evaluate per document, again in the
-   * next document when a navigation ends this one. Not Playwright's waitForFunction: that first
-   * injects Playwright's large script into every new document (measured ~45 ms a call in
-   * Chromium), and these waits run after nearly every step of a test.
+   * Polls `expression` inside the page (./in-page-poll.ts), again in the next document when a
+   * navigation ends this one. Not Playwright's waitForFunction: that first injects Playwright's
+   * large script into every new document (measured ~45 ms a call in Chromium), and these waits
+   * run after nearly every step of a test.
    */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -130,33 +131,6 @@ class PlaywrightEnginePage implements EnginePage {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
     return new Error(`${this.engineName}: ${step}: ${first.replace(/^\w+\.\w+: /, '')}`);
   }
-}
-
-interface PollOutcome {
-  met: boolean;
-  /** What the expression last threw, if it did. */
-  error?: string;
-}
-
-const IN_PAGE_POLL_MS = 10;
-
-/** A page-side loop that settles once `expression` is truthy, or with its last error after `timeoutMs`. */
-function inPagePoll(expression: string, timeoutMs: number): string {
-  return `new Promise((resolve) => {
-    const until = Date.now() + ${timeoutMs};
-    let error;
-    const check = async () => {
-      try {
-        if (await (${expression})) return resolve({ met: true });
-        error = undefined;
-      } catch (thrown) {
-        error = String(thrown);
-      }
-      if (Date.now() >= until) return resolve({ met: false, error });
-      setTimeout(check, ${IN_PAGE_POLL_MS});
-    };
-    check();
-  })`;
 }
 
 function normaliseLevel(type: string): string {

@@ -1,11 +1,10 @@
 /** The EnginePage over MiniBrowser's test tab (its one web view the tests drive). */
 import { GOTO_TIMEOUT_MS, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
-import { evaluateTruthy, evaluateValue, navigate } from './runtime.js';
+import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from '../in-page-poll.js';
+import { evaluateValue, navigate } from './runtime.js';
 import { delay, errorMessage } from './util.js';
 import { unwrapWorkerEvent } from './workers.js';
-
-const POLL_INTERVAL_MS = 25;
 
 /** What WebKit puts in `Console.messageAdded` params.message (the fields we use). */
 interface ConsoleMessage {
@@ -58,18 +57,21 @@ export class WebKitPage implements EnginePage {
     }
   }
 
+  /** Polls inside the page (../in-page-poll.ts), again in the next document when a navigation ends this one. */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
     this.assertOpen();
     const deadline = Date.now() + timeoutMs;
     // Each attempt is bounded too: a promise that never settles must not outlive the timeout.
     let timer: NodeJS.Timeout | undefined;
-    const outOfTime = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
     let lastError: unknown;
     try {
       for (;;) {
+        const left = deadline - Date.now();
         try {
-          if (await Promise.race([evaluateTruthy(this.session, expression), outOfTime])) return;
-          lastError = undefined;
+          const outcome = await Promise.race([evaluateValue<PollOutcome>(this.session, inPagePoll(expression, Math.max(left, 0))), outOfTime]);
+          if (outcome?.met) return;
+          if (outcome?.error !== undefined) lastError = new Error(outcome.error);
         } catch (error) {
           // Expected while a navigation swaps the target or the new document is not ready yet.
           lastError = error;
@@ -79,7 +81,7 @@ export class WebKitPage implements EnginePage {
           const cause = lastError === undefined ? '' : ` (last error: ${errorMessage(lastError)})`;
           throw new Error(`webkit: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
         }
-        await delay(Math.min(POLL_INTERVAL_MS, Math.max(deadline - Date.now(), 0)));
+        await delay(Math.min(IN_PAGE_POLL_MS, Math.max(deadline - Date.now(), 0)));
       }
     } finally {
       clearTimeout(timer);

@@ -24,27 +24,15 @@ const OBJECT_GROUP = 'cors-engine';
 /**
  * Second step for object results, run on the object itself. Mirrors Playwright's
  * page.evaluate(string): a thenable is awaited (callFunctionOn's awaitPromise), and the outcome
- * returned by value (a function is not called: it comes back undefined), or just its truthiness.
+ * returned by value (a function is not called: it comes back undefined).
  */
 const SETTLE_VALUE = `function () {
   if (typeof this === 'function') return undefined;
   return typeof this.then === 'function' ? Promise.resolve(this) : this;
 }`;
-const SETTLE_TRUTHY = `function () {
-  return typeof this.then === 'function' ? Promise.resolve(this).then((v) => !!v) : true;
-}`;
 
 /** Evaluates `expression` in the current document; resolves with its JSON value (promises awaited). */
-export function evaluateValue<T>(session: InspectorSession, expression: string): Promise<T> {
-  return evaluate(session, expression, 'value') as Promise<T>;
-}
-
-/** Like evaluateValue, but only says whether the (awaited) result is truthy: nothing is serialised. */
-export async function evaluateTruthy(session: InspectorSession, expression: string): Promise<boolean> {
-  return (await evaluate(session, expression, 'truthy')) === true;
-}
-
-async function evaluate(session: InspectorSession, expression: string, mode: 'value' | 'truthy'): Promise<unknown> {
+export async function evaluateValue<T>(session: InspectorSession, expression: string): Promise<T> {
   const targetId = session.currentTargetId;
   // A promise of a document that navigates away never settles; WebKit does not reject it for us.
   const guard = new DocumentGuard(session, targetId);
@@ -56,18 +44,18 @@ async function evaluate(session: InspectorSession, expression: string, mode: 'va
     throwIfThrown(first);
     const { objectId } = first.result;
     if (objectId === undefined || first.result.subtype === 'null') {
-      return mode === 'truthy' ? isTruthyPrimitive(first.result) : primitiveValue(first.result);
+      return primitiveValue(first.result) as T;
     }
     holdsObjects = true;
     const settled = await guard.race(
       session.send<EvaluationResult>(
         'Runtime.callFunctionOn',
-        { objectId, functionDeclaration: mode === 'truthy' ? SETTLE_TRUTHY : SETTLE_VALUE, returnByValue: true, awaitPromise: true },
+        { objectId, functionDeclaration: SETTLE_VALUE, returnByValue: true, awaitPromise: true },
         targetId,
       ),
     );
     throwIfThrown(settled);
-    return settled.result.value;
+    return settled.result.value as T;
   } finally {
     guard.dispose();
     if (holdsObjects) void session.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, targetId).catch(() => undefined);
@@ -87,12 +75,6 @@ function primitiveValue(object: RemoteObject): unknown {
   // NaN/Infinity, bigint and symbols only come with a description; none is JSON anyway.
   if (object.type === 'number') return Number(object.description);
   return undefined;
-}
-
-function isTruthyPrimitive(object: RemoteObject): boolean {
-  if (object.type === 'bigint') return object.description !== '0n';
-  if (object.type === 'symbol') return true;
-  return Boolean(primitiveValue(object));
 }
 
 /** Rejects pending work once the main frame of `targetId` commits a new document. */
