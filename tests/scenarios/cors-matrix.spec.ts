@@ -17,7 +17,7 @@ import { corsBlocks } from '../framework/cors/reason-catalog.js';
 import { checkCacheHitAmongMayMiss, outcomeOf, STEP_CHECKS, type StepRun } from '../framework/cors/matrix-checks.js';
 import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
-import { recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
+import { MESSAGE_POLL_INTERVALS_MS, recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
 import { authenticate, redeemInBrowser } from '../framework/okta/api-under-test-client.js';
 import { expect, test } from '../fixtures/fixtures.js';
@@ -94,7 +94,10 @@ async function runStep(run: CaseRun, index: number, step: MatrixStep): Promise<S
   const forCase = () => corsBlocks(engineName, stepMessages()).filter((b) => b.url?.includes(run.labMarker) === true);
   if (outcomeOf(result) === 'blocked' && expected.reason !== 'no-message') {
     // The engine's message may arrive after the page saw the failure: wait for it, not a fixed time.
-    await expect.poll(() => forCase().length, { timeout: MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
+    await expect
+      .poll(() => forCase().length, { timeout: MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
+      .toBeGreaterThan(0)
+      .catch(() => undefined);
   }
   const opaqueOrigin = matrixCase.context === 'sandboxed' || matrixCase.context === 'data-iframe';
   return {

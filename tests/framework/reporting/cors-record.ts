@@ -22,13 +22,23 @@ export function recordObservedCase(testInfo: TestInfo, observed: CorsCase, block
 const BLOCK_MESSAGE_TIMEOUT_MS = 5_000;
 
 /**
+ * How often to look again for a trailing message. They are collected in this process, so a look
+ * costs nothing, and they trail the page by milliseconds (Firefox's by tens): Playwright's
+ * default first waits 100 ms.
+ */
+export const MESSAGE_POLL_INTERVALS_MS = [10, 25, 50];
+
+/**
  * The engine's blocks of the call to `url`, once at least one came or the time is up: an engine
  * may report a block a moment after the page saw the failure. Never throws; the caller's
  * assertions judge what came.
  */
 export async function blocksOfCall(engine: EngineName, messages: () => readonly EngineMessage[], url: string): Promise<CorsBlock[]> {
   const blocks = () => corsBlocks(engine, messages()).filter((b) => b.url === url);
-  await expect.poll(() => blocks().length, { timeout: BLOCK_MESSAGE_TIMEOUT_MS }).toBeGreaterThan(0).catch(() => undefined);
+  await expect
+    .poll(() => blocks().length, { timeout: BLOCK_MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
+    .toBeGreaterThan(0)
+    .catch(() => undefined);
   return blocks();
 }
 
