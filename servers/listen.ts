@@ -1,7 +1,7 @@
 /** Listening on real sockets, on ports from get-port unless a port is asked for. */
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import getPort from 'get-port';
 
@@ -33,8 +33,14 @@ export async function listen(app: Express, port?: number, options: ListenOptions
         : `cannot listen on ${HOST}:${chosen}: ${error.message}`,
     );
   });
-  // Browsers keep connections alive; without this, close() would wait for them.
   server.keepAliveTimeout = 1000;
+  // Every socket, not just the HTTP connections Node tracks: a browser's TLS connection still in
+  // (or idle after) its handshake is not one yet, and close() would wait for the browser to drop it.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `${options.tls ? 'https' : 'http'}://${options.urlHost ?? HOST}:${actual}`,
@@ -42,7 +48,7 @@ export async function listen(app: Express, port?: number, options: ListenOptions
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
