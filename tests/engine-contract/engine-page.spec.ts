@@ -227,6 +227,18 @@ test('errors are one clear line: a failed load, a page that never loads, navigat
   expect(timedOut.message).toBe(`${engineName}: waitForFunction timed out after 200 ms: window.neverSet`);
 });
 
+test('waitForFunction times out on time on a page too busy to answer', async ({ enginePage: page, contractServers: s, engineName }) => {
+  await page.goto(`${s.site}/page`);
+  // The page's thread is busy for 4 s: the wait must end at its own timeout, not when the page is free.
+  await page.evaluate('setTimeout(() => { const end = Date.now() + 4000; while (Date.now() < end); }, 0), true');
+  const started = Date.now();
+  const timedOut = (await page.waitForFunction('window.neverSet', 300).catch((e: unknown) => e)) as Error;
+  const waitedMs = Date.now() - started;
+  expect(timedOut.message).toBe(`${engineName}: waitForFunction timed out after 300 ms: window.neverSet`);
+  expect(waitedMs, 'ended by its own timeout, before the page was free').toBeLessThan(3_000);
+  await page.waitForFunction('true', 10_000);
+});
+
 test('waitForFunction survives a cross-site navigation', async ({ enginePage: page, contractServers: s }) => {
   await page.goto(`${s.site}/page`);
   const waiting = page.waitForFunction('window.readyFlag === true', 10_000);

@@ -84,23 +84,30 @@ class PlaywrightEnginePage implements EnginePage {
    */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // A page too busy to run the poll's own timer must not hold the wait past its timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
     let lastError: unknown;
-    for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const cause = lastError === undefined ? '' : ` (last error: ${this.oneLine(lastError, 'evaluate').message})`;
-        throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
+    try {
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          const cause = lastError === undefined ? '' : ` (last error: ${this.oneLine(lastError, 'evaluate').message})`;
+          throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
+        }
+        try {
+          const outcome = await Promise.race([this.page.evaluate<PollOutcome>(inPagePoll(expression, left)), outOfTime]);
+          if (outcome?.met) return;
+          if (outcome?.error !== undefined) lastError = new Error(outcome.error);
+        } catch (error) {
+          // The document went away under the poll (a navigation): poll again in the next one.
+          if (this.page.isClosed() || /crash|has been closed/i.test(String(error))) throw this.oneLine(error, 'waitForFunction');
+          lastError = error;
+          await new Promise((resolve) => setTimeout(resolve, IN_PAGE_POLL_MS));
+        }
       }
-      try {
-        const outcome = await this.page.evaluate<PollOutcome>(inPagePoll(expression, left));
-        if (outcome.met) return;
-        if (outcome.error !== undefined) lastError = new Error(outcome.error);
-      } catch (error) {
-        // The document went away under the poll (a navigation): poll again in the next one.
-        if (this.page.isClosed() || /crash|has been closed/i.test(String(error))) throw this.oneLine(error, 'waitForFunction');
-        lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, IN_PAGE_POLL_MS));
-      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
