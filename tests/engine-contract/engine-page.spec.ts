@@ -166,13 +166,9 @@ test('messages arrive complete, the console in order: console, page errors, fail
   const messages = page.messages();
   const console_ = (text: string, level = 'log'): EngineMessage => ({ kind: 'console', level, text });
   const logged = messages.filter((m) => m.kind === 'console' && !CORS_ERROR.test(m.text) && !m.text.startsWith('Failed to load'));
-  // A worker's console comes over its own channel (Playwright relays it from the worker's own
-  // session): its lines keep their order and follow the step that started the worker, but may
-  // reach us after the page's next line (Chromium, once in a CI run: "worker: blocked" after m5).
-  const fromWorker = (m: EngineMessage): boolean => m.text.startsWith('worker: ');
+  // A worker's lines (own channel: see fromWorker) keep their order after m4; the rest exactly in order.
   expect(logged.filter(fromWorker)).toEqual([console_('worker: start'), console_('worker: blocked')]);
   expect(logged.findIndex(fromWorker), 'the worker logs after m4, which started it').toBeGreaterThan(logged.findIndex((m) => m.text === 'm4'));
-  // What the pages and frames logged, exactly and in order, across documents and origins.
   expect(logged.filter((m) => !fromWorker(m))).toEqual([
     console_('m0'),
     ...['same', 'same', 'same'].map((text) => console_(text)),
@@ -331,6 +327,12 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const) {
 }
 
 // ---- helpers ----
+
+/**
+ * A worker's console line. It comes over its own channel (Playwright relays it from the worker's
+ * session), so it may reach us after the page's next line (Chromium, once in CI: after m5).
+ */
+const fromWorker = (m: EngineMessage): boolean => m.text.startsWith('worker: ');
 
 /** Logs m3..m6 around a blocked read in the page, in a cross-origin iframe and in a worker, an uncaught error and a refused fetch. */
 function blockedReadsScript(s: ContractServers, closedPort: number): string {
