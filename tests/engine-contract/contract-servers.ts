@@ -41,6 +41,10 @@ export async function startContractServers(): Promise<ContractServers> {
   api.get('/cors-ok', cors({ origin: true, credentials: true }), (_req, res) => {
     res.json({ ok: true });
   });
+  // What cookie a credentialed cross-origin request from the site carried.
+  api.get('/cors-cookie-echo', cors({ origin: true, credentials: true }), (req, res) => {
+    res.json({ cookie: req.headers.cookie ?? null });
+  });
   // 200 without any Access-Control-* header: a cross-origin read is blocked.
   api.get('/no-cors', (_req, res) => {
     res.json({ secret: 42 });

@@ -116,6 +116,24 @@ test('a fresh page has no cookies, storage, HTTP cache or session history of ear
   await second.close();
 });
 
+test('a cookie added through the engine goes where the same Set-Cookie would, and no further', async ({ enginePage: page, contractServers: s }) => {
+  // As the API's Set-Cookie would say: HttpOnly, host-only, Path=/ (and one for /deep alone).
+  await page.addCookie({ url: s.api, name: 'sid', value: 'added', path: '/', httpOnly: true, secure: false, sameSite: 'Lax' });
+  await page.addCookie({ url: s.api, name: 'deep', value: '1', path: '/deep', httpOnly: false, secure: false });
+  await page.goto(`${s.api}/page`);
+  expect(await page.evaluate('fetch("/cookie-echo").then((r) => r.json())')).toEqual({ cookie: 'sid=added' });
+  expect(await page.evaluate('fetch("/deep/cookie-echo").then((r) => r.json())')).toEqual({ cookie: 'deep=1; sid=added' });
+  // HttpOnly: the page's script cannot read it.
+  expect(await page.evaluate('document.cookie')).toBe('');
+  // Host-only: the same server under another host name gets none.
+  await page.goto(`${s.apiLocalhost}/page`);
+  expect(await page.evaluate('fetch("/cookie-echo").then((r) => r.json())')).toEqual({ cookie: null });
+  // A credentialed cross-origin request from the site (same site as the api's 127.0.0.1) carries it.
+  await page.goto(`${s.site}/page`);
+  const echo = `fetch(${JSON.stringify(`${s.api}/cors-cookie-echo`)}, { credentials: 'include' }).then((r) => r.json())`;
+  expect(await page.evaluate(echo)).toEqual({ cookie: 'sid=added' });
+});
+
 test('a fresh page has no cached CORS preflight of earlier pages', async ({ engine, contractServers: s }) => {
   const id = randomUUID();
   const put = `fetch('${s.api}/preflight/${id}', { method: 'PUT', headers: { 'x-test': '1' } }).then((r) => r.status)`;

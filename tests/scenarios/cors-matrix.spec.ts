@@ -19,7 +19,7 @@ import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { MESSAGE_POLL_INTERVALS_MS, recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
-import { authenticate, redeemInBrowser } from '../framework/okta/api-under-test-client.js';
+import { authenticate, signInThroughEngine } from '../framework/okta/api-under-test-client.js';
 import { expect, test } from '../fixtures/fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
@@ -61,12 +61,12 @@ function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
 
 async function openCase(run: Omit<CaseRun, 'probe'>, account: { login: string; password: string }): Promise<CaseRun> {
   // Signed in for every case, so "no cookie went" means the browser withheld one it had. Signing
-  // in is not what a case tests, so it takes Okta's shortest real path: authn from Node, then one
-  // navigation through sessionCookieRedirect, which sets the org's cookie and lands on the probe.
+  // in is not what a case tests (the seed and SDK scenarios are): authn and sessionCookieRedirect
+  // from Node, the org's cookie into the engine's jar as the API set it, then the probe opens.
   const org = { url: run.servers.api.url, label: `the suite's mock API ${run.servers.api.url}`, ...account };
   const { sessionToken } = await authenticate(org);
   const probe = new CorsProbePage(run.enginePage);
-  await redeemInBrowser(run.enginePage, org, sessionToken, probe.url(run.servers.trustedSiteUrl));
+  await signInThroughEngine(run.enginePage, org, sessionToken, probe.url(run.servers.trustedSiteUrl));
   await probe.ready();
   return { ...run, probe };
 }

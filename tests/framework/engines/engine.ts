@@ -32,6 +32,23 @@ export interface EngineMessage {
   text: string;
 }
 
+/** A cookie as a server set it (its Set-Cookie attributes), for EnginePage.addCookie. */
+export interface EngineCookie {
+  /** The address whose answer set it: without `domain` the cookie is this host's alone (host-only). */
+  url: string;
+  name: string;
+  value: string;
+  /** The Domain attribute, when the server gave one: the cookie then goes to its subdomains too. */
+  domain?: string;
+  path: string;
+  /** Seconds since the epoch; a session cookie when absent. */
+  expires?: number;
+  httpOnly: boolean;
+  secure: boolean;
+  /** The SameSite attribute; absent when the server gave none (each engine's own default applies). */
+  sameSite?: 'Strict' | 'Lax' | 'None';
+}
+
 /** How long goto waits for the load event unless told otherwise. */
 export const GOTO_TIMEOUT_MS = 15_000;
 
@@ -48,6 +65,11 @@ export interface EnginePage {
   waitForFunction(expression: string, timeoutMs?: number): Promise<void>;
   /** Every message since the page was created, across navigations, in order. */
   messages(): EngineMessage[];
+  /**
+   * Puts `cookie` in this page's cookie jar as if its server had set it: for tests that need a
+   * signed-in browser but are not about signing in (Playwright's storageState pattern).
+   */
+  addCookie(cookie: EngineCookie): Promise<void>;
   /** PNG of the element matching `selector` (or the viewport), or undefined where the engine cannot take one. */
   screenshot(selector?: string): Promise<Buffer | undefined>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * Chromium (same CDP path) and Debian's Firefox ESR (WebDriver BiDi, channel 'moz-firefox').
  */
 import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } from '@playwright/test';
-import type { Engine, EngineInfo, EngineMessage, EnginePage } from './engine.js';
+import type { Engine, EngineCookie, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
 import { GOTO_TIMEOUT_MS } from './engine.js';
 import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from './in-page-poll.js';
@@ -113,6 +113,18 @@ class PlaywrightEnginePage implements EnginePage {
 
   messages(): EngineMessage[] {
     return [...this.collected];
+  }
+
+  async addCookie({ url, name, value, domain, path, expires, httpOnly, secure, sameSite }: EngineCookie): Promise<void> {
+    // Playwright's domain without a leading dot is a host-only cookie; a Domain attribute is not.
+    const host = domain === undefined ? new URL(url).hostname : `.${domain.replace(/^\./, '')}`;
+    try {
+      await this.page.context().addCookies([
+        { name, value, domain: host, path, httpOnly, secure, ...(expires === undefined ? {} : { expires }), ...(sameSite === undefined ? {} : { sameSite }) },
+      ]);
+    } catch (error) {
+      throw this.oneLine(error, `addCookie ${name} for ${url}`);
+    }
   }
 
   async screenshot(selector?: string): Promise<Buffer | undefined> {

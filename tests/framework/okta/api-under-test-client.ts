@@ -5,8 +5,9 @@
  * failure is one ApiUnderTestError line naming the API and what to check.
  */
 import { request, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { parseSetCookie } from 'set-cookie-parser';
 import { isRecord } from '../../../servers/util/is-record.js';
-import type { EnginePage } from '../engines/engine.js';
+import type { EngineCookie, EnginePage } from '../engines/engine.js';
 import { ApiUnderTestError, ENV, type ApiUnderTestConfig } from './api-under-test-env.js';
 import { TrustedOriginsAdmin, type TrustedOriginJson } from './trusted-origins-admin-client.js';
 
@@ -25,6 +26,8 @@ interface Answer {
   status: number;
   contentType: string;
   headers: Record<string, string>;
+  /** Each Set-Cookie line (headers merges them). */
+  setCookies: string[];
   json: unknown;
 }
 
@@ -40,7 +43,8 @@ async function answerOf(response: APIResponse): Promise<Answer> {
   } catch {
     json = undefined;
   }
-  return { status: response.status(), contentType, headers, json };
+  const setCookies = response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+  return { status: response.status(), contentType, headers, setCookies, json };
 }
 
 /** One HTTP call to the API, in a request context of its own; a failure to connect becomes one line naming the API. */
@@ -191,6 +195,52 @@ export async function redeemInBrowser(page: EnginePage, target: Pick<ApiTarget, 
     const said = at.text.replace(/\s+/g, ' ').trim().slice(0, 300);
     throw new ApiUnderTestError(`${target.url}${path} did not lead to ${redirectUrl}: the browser shows ${where}${said === '' ? '' : `: ${said}`}`);
   }
+}
+
+/**
+ * Signs the page in without a sign-in navigation, for tests that are not about signing in (the
+ * storageState pattern): asks the API's sessionCookieRedirect from here, puts the cookies it
+ * sets into the page's jar with their attributes, and opens `landingUrl`. One navigation
+ * fewer than redeemInBrowser (measured ~0.1 s a test in Chromium, ~0.2 s in Firefox).
+ */
+export async function signInThroughEngine(page: EnginePage, target: Pick<ApiTarget, 'url' | 'label'>, sessionToken: string, landingUrl: string): Promise<void> {
+  for (const cookie of await sessionCookies(target, sessionToken, landingUrl)) await page.addCookie(cookie);
+  await page.goto(landingUrl);
+}
+
+/** The cookies the API's sessionCookieRedirect sets for `sessionToken`, as a browser would store them. */
+export async function sessionCookies(target: Pick<ApiTarget, 'url' | 'label'>, sessionToken: string, redirectUrl: string): Promise<EngineCookie[]> {
+  const path = '/login/sessionCookieRedirect';
+  const url = `${target.url}${path}?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(redirectUrl)}`;
+  const answer = await ask(target, (context) => context.get(url));
+  // Never the token (it is in the URL): what the API answered instead of its redirect.
+  if (answer.status !== 302 || answer.headers.location !== redirectUrl) {
+    throw new ApiUnderTestError(`${target.url}${path} did not redirect to ${redirectUrl}: it answered ${describeAnswer(answer)}${answer.headers.location ? ` to ${answer.headers.location.split('?')[0] ?? ''}` : ''}`);
+  }
+  // A cookie set to expire already is one the API deletes: a browser would not keep it either.
+  const cookies = answer.setCookies.map((line) => storedCookie(line, url)).filter((c) => c.expires === undefined || c.expires * 1000 > Date.now());
+  if (cookies.length === 0) throw new ApiUnderTestError(`${target.url}${path} redirected but set no cookie: no session to sign in with`);
+  return cookies;
+}
+
+/** One Set-Cookie line as a browser stores it from `url`'s answer (RFC 6265's defaults for Path and expiry). */
+function storedCookie(line: string, url: string): EngineCookie {
+  const parsed = parseSetCookie(line, { decodeValues: false })[0];
+  if (parsed === undefined) throw new ApiUnderTestError(`${new URL(url).origin}: cannot read its Set-Cookie`);
+  const requestPath = new URL(url).pathname;
+  const sameSite = { strict: 'Strict', lax: 'Lax', none: 'None' }[(parsed.sameSite ?? '').toLowerCase()] as EngineCookie['sameSite'];
+  const expiresMs = parsed.maxAge !== undefined ? Date.now() + parsed.maxAge * 1000 : parsed.expires?.getTime();
+  return {
+    url,
+    name: parsed.name,
+    value: parsed.value,
+    ...(parsed.domain === undefined ? {} : { domain: parsed.domain }),
+    path: parsed.path?.startsWith('/') ? parsed.path : requestPath.slice(0, Math.max(requestPath.lastIndexOf('/'), 1)),
+    ...(expiresMs === undefined ? {} : { expires: Math.floor(expiresMs / 1000) }),
+    httpOnly: parsed.httpOnly === true,
+    secure: parsed.secure === true,
+    ...(sameSite === undefined ? {} : { sameSite }),
+  };
 }
 
 /** How the API answers a cookie-less GET /api/v1/users/me from `origin`: its status and CORS headers. */

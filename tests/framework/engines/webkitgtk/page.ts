@@ -1,5 +1,5 @@
 /** The EnginePage over MiniBrowser's test tab (its one web view the tests drive). */
-import { GOTO_TIMEOUT_MS, type EngineMessage, type EnginePage } from '../engine.js';
+import { GOTO_TIMEOUT_MS, type EngineCookie, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
 import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from '../in-page-poll.js';
 import { evaluateValue, navigate } from './runtime.js';
@@ -90,6 +90,25 @@ export class WebKitPage implements EnginePage {
 
   messages(): EngineMessage[] {
     return this.collected.map((message) => ({ ...message }));
+  }
+
+  /** Through the inspector's Page.setCookie, into the jar of the tab's (private) session. */
+  async addCookie({ url, name, value, domain, path, expires, httpOnly, secure, sameSite }: EngineCookie): Promise<void> {
+    this.assertOpen();
+    // WebKit's Cookie type wants every field: a domain without a leading dot is host-only, and
+    // None is what WebKit assumes of a cookie without SameSite.
+    const cookie = {
+      name, value, path, httpOnly, secure,
+      domain: domain === undefined ? new URL(url).hostname : `.${domain.replace(/^\./, '')}`,
+      expires: expires ?? 0,
+      session: expires === undefined,
+      sameSite: sameSite ?? 'None',
+    };
+    try {
+      await this.session.send('Page.setCookie', { cookie });
+    } catch (error) {
+      throw new Error(`webkit: addCookie ${name} for ${url}: ${errorMessage(error).replace(/^webkit: /, '')}`);
+    }
   }
 
   async screenshot(selector?: string): Promise<Buffer | undefined> {
