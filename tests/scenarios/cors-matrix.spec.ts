@@ -19,7 +19,7 @@ import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { MESSAGE_POLL_INTERVALS_MS, recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
-import { authenticate, signInThroughEngine } from '../framework/okta/api-under-test-client.js';
+import { authenticate, addSessionCookies } from '../framework/okta/api-under-test-client.js';
 import { expect, test } from '../fixtures/fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
@@ -66,7 +66,9 @@ async function openCase(run: Omit<CaseRun, 'probe'>, account: { login: string; p
   const org = { url: run.servers.api.url, label: `the suite's mock API ${run.servers.api.url}`, ...account };
   const { sessionToken } = await authenticate(org);
   const probe = new CorsProbePage(run.enginePage);
-  await signInThroughEngine(run.enginePage, org, sessionToken, probe.url(run.servers.trustedSiteUrl));
+  const probeUrl = probe.url(run.servers.trustedSiteUrl);
+  await addSessionCookies(run.enginePage, org, sessionToken, probeUrl);
+  await run.enginePage.goto(probeUrl);
   await probe.ready();
   return { ...run, probe };
 }

@@ -16,7 +16,7 @@ import { HOST, listen } from '../../servers/listen.js';
 import type { RunningServers } from '../../servers/start.js';
 import { apiTest as test } from '../fixtures/api-servers.js';
 import { ApiUnderTestError, readApiUnderTestEnv } from '../framework/okta/api-under-test-env.js';
-import { authenticate, checkApi, trustOrigin, untrustOrigin, type ApiTarget } from '../framework/okta/api-under-test-client.js';
+import { authenticate, checkApi, sessionCookies, trustOrigin, untrustOrigin, type ApiTarget } from '../framework/okta/api-under-test-client.js';
 import { expectOktaError } from '../framework/okta/trusted-origins-admin-client.js';
 import { orgOf, sessionToken as sessionTokenOf } from './oidc-http.js';
 import { sendPreflight } from './preflight-http.js';
@@ -361,6 +361,31 @@ test.describe('the API under test: environment and calls (tests/framework/okta/a
     );
     await expect(authenticate(target(servers, { password: 'wrong' }))).rejects.toThrow(
       exactly(`sign-in as ${servers.api.account.user.profile.login} at ${servers.api.url} failed: 401 E0000004 Authentication failed; check CORS_API_LOGIN and CORS_API_PASSWORD`),
+    );
+  });
+
+  test('the session cookies for the engine: as the API set them; a refused redirect or a used token is one line', async ({ servers }) => {
+    const api = target(servers);
+    const landing = `${servers.trustedSiteUrl}/probe.html`;
+    const { sessionToken: token } = await authenticate(api);
+    const [cookie, ...more] = await sessionCookies(api, token, landing);
+    expect(more).toEqual([]);
+    expect(cookie).toEqual({
+      url: expect.stringMatching(new RegExp(`^${servers.api.url}/login/sessionCookieRedirect\\?`)),
+      name: SESSION_COOKIE, value: expect.stringMatching(/.{16,}/), path: '/', httpOnly: true, secure: false, sameSite: 'Lax',
+    });
+    // The cookie names a live session: /api/v1/users/me answers with it.
+    const me = await fetch(`${servers.api.url}/api/v1/users/me`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie?.value ?? ''}`, Accept: 'application/json' } });
+    expect(me.status).toBe(200);
+
+    const redeem = `${servers.api.url}/login/sessionCookieRedirect`;
+    await expect(sessionCookies(api, token, landing)).rejects.toThrow(
+      exactly(`${redeem} did not redirect to ${landing}: it answered 401 text/html: Sign-in failed The session token is invalid: unknown, expired or already used. Sign in again with POST /api/v1/authn.`),
+    );
+    const untrusted = `${servers.untrustedSiteUrl}/probe.html`;
+    const { sessionToken: fresh } = await authenticate(api);
+    await expect(sessionCookies(api, fresh, untrusted)).rejects.toThrow(
+      exactly(`${redeem} did not redirect to ${untrusted}: it answered 403 text/html: Sign-in failed redirectUrl ${untrusted} is not allowed: its origin ${servers.untrustedSiteUrl} is not an active Trusted Origin with the Redirect scope.`),
     );
   });
 
