@@ -221,7 +221,9 @@ export async function sessionCookies(target: Pick<ApiTarget, 'url' | 'label'>, s
     throw new ApiUnderTestError(`${target.url}${path} did not redirect to ${redirectUrl}: it answered ${describeAnswer(answer)}${where}${said === '' ? '' : `: ${said}`}`);
   }
   // A cookie set to expire already is one the API deletes: a browser would not keep it either.
-  const cookies = answer.setCookies.map((line) => storedCookie(line, url)).filter((c) => c.expires === undefined || c.expires * 1000 > Date.now());
+  // Set by the redirect's address without its query: the token must not reach messages or reports.
+  const setBy = `${target.url}${path}`;
+  const cookies = answer.setCookies.map((line) => storedCookie(line, setBy)).filter((c) => c.expires === undefined || c.expires * 1000 > Date.now());
   if (cookies.length === 0) throw new ApiUnderTestError(`${target.url}${path} redirected but set no cookie: no session to sign in with`);
   return cookies;
 }
