@@ -19,7 +19,6 @@ import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { MESSAGE_POLL_INTERVALS_MS, recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
-import { authenticate, addSessionCookies } from '../framework/okta/api-under-test-client.js';
 import { expect, test } from '../fixtures/fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
@@ -59,15 +58,13 @@ function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
   };
 }
 
-async function openCase(run: Omit<CaseRun, 'probe'>, account: { login: string; password: string }): Promise<CaseRun> {
+async function openCase(run: Omit<CaseRun, 'probe'>, signInThroughJar: (redirectUrl: string) => Promise<void>): Promise<CaseRun> {
   // Signed in for every case, so "no cookie went" means the browser withheld one it had. Signing
-  // in is not what a case tests (the seed and SDK scenarios are): authn and sessionCookieRedirect
-  // from Node, the org's cookie into the engine's jar as the API set it, then the probe opens.
-  const org = { url: run.servers.api.url, label: `the suite's mock API ${run.servers.api.url}`, ...account };
-  const { sessionToken } = await authenticate(org);
+  // in is not what a case tests (the seed and SDK scenarios are): the org's cookie goes into the
+  // engine's jar as the API set it, then the probe opens.
   const probe = new CorsProbePage(run.enginePage);
   const probeUrl = probe.url(run.servers.trustedSiteUrl);
-  await addSessionCookies(run.enginePage, org, sessionToken, probeUrl);
+  await signInThroughJar(probeUrl);
   await run.enginePage.goto(probeUrl);
   await probe.ready();
   return { ...run, probe };
@@ -134,7 +131,7 @@ function observedStep(step: StepRun): ObservedStep {
 for (const matrixCase of MATRIX_CASES) {
   // The report's client facet knows the page's clients; a synchronous XHR is an XHR.
   const client = clientAnnotation(matrixCase.client === 'sync-xhr' ? 'xhr' : matrixCase.client);
-  test(`${matrixCase.area}: ${matrixCase.name}`, { annotation: client }, async ({ enginePage, servers, account, engineName }, testInfo) => {
+  test(`${matrixCase.area}: ${matrixCase.name}`, { annotation: client }, async ({ enginePage, servers, signInThroughJar, engineName }, testInfo) => {
     for (const exception of exceptionsFor(matrixCase, engineName)) {
       testInfo.annotations.push({ type: 'cors-exception', description: `step ${exception.step ?? 0}: ${exception.why}` });
     }
@@ -143,7 +140,7 @@ for (const matrixCase of MATRIX_CASES) {
       matrixCase, engineName, enginePage, servers, behaviourPath, testInfo,
       labMarker: behaviourPath.replace(/[^/]*$/, ''),
       siteUrl: { api: servers.api.url, page: servers.trustedSiteUrl, other: servers.untrustedSiteUrl },
-    }, account);
+    }, signInThroughJar);
     const observed: ObservedStep[] = [];
     try {
       for (const [index, step] of matrixCase.steps.entries()) {

@@ -15,16 +15,13 @@ import { blockedMessage, type Client, type CorsTestPage } from '../pages/cors-te
 import { expect, test as base } from '../fixtures/fixtures.js';
 import { adminFixture } from '../fixtures/api-servers.js';
 import { expectOktaError, TrustedOriginsAdmin } from '../framework/okta/trusted-origins-admin-client.js';
-import { addSessionCookies, authenticate } from '../framework/okta/api-under-test-client.js';
 
 const test = base.extend<{ admin: TrustedOriginsAdmin; check: CorsCheck }>({
   admin: adminFixture,
-  check: async ({ corsPage, servers, engineName, account }, use, testInfo) => {
+  check: async ({ corsPage, servers, engineName, signInThroughJar }, use, testInfo) => {
     // Signed in, so a block is CORS's doing and not a missing session; how is not what these tests
-    // check (the seed scenarios sign in on the org's page): the org's cookie goes into the jar.
-    const org = { url: servers.api.url, label: `the suite's mock API ${servers.api.url}`, ...account };
-    const { sessionToken } = await authenticate(org);
-    await addSessionCookies(corsPage.page, org, sessionToken, servers.trustedSiteUrl);
+    // check (the seed scenarios sign in on the org's page).
+    await signInThroughJar(servers.trustedSiteUrl);
     await use(new CorsCheck(corsPage, servers, engineName, testInfo));
   },
 });
