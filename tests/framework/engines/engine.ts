@@ -49,6 +49,10 @@ export interface EngineCookie {
   sameSite?: 'Strict' | 'Lax' | 'None';
 }
 
+/** The domain a jar stores the cookie under: a host-only cookie's bare host, a Domain attribute with its leading dot. */
+export const jarDomain = ({ url, domain }: Pick<EngineCookie, 'url' | 'domain'>): string =>
+  domain === undefined ? new URL(url).hostname : `.${domain.replace(/^\./, '')}`;
+
 /** How long goto waits for the load event unless told otherwise. */
 export const GOTO_TIMEOUT_MS = 15_000;
 

@@ -1,7 +1,8 @@
 /**
- * EnginePage.waitForFunction's poller, shared by both drivers: one evaluate per document whose
- * promise settles once the expression is truthy. Polling from Node instead costs a round trip per
- * try and up to an interval of lag after the condition is met.
+ * EnginePage.waitForFunction, shared by both drivers: one evaluate per document whose promise
+ * settles once the expression is truthy, again in the next document when a navigation ends this
+ * one. Polling from Node instead costs a round trip per try and up to an interval of lag after
+ * the condition is met.
  */
 export interface PollOutcome {
   met: boolean;
@@ -28,4 +29,48 @@ export function inPagePoll(expression: string, timeoutMs: number): string {
     };
     check();
   })`;
+}
+
+/** What a driver lends waitInPage. */
+export interface PollingPage {
+  /** "chromium", "webkit"…: every error starts with it. */
+  engineName: string;
+  /** Evaluates `source` in the current document; rejects when the document goes away. */
+  evaluatePoll(source: string): Promise<PollOutcome>;
+  /** The error that ends the wait at once (the page closed or crashed), or undefined to poll again. */
+  fatal(error: unknown): Error | undefined;
+  /** An error as one line, for the timeout's "last error". */
+  describe(error: unknown): string;
+}
+
+/** Resolves once `expression` is truthy in the page's current document; one line after `timeoutMs`. */
+export async function waitInPage(page: PollingPage, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // A page too busy to run the poll's own timer (or whose promise never settles) must not hold the wait past its timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+  let lastError: unknown;
+  try {
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const cause = lastError === undefined ? '' : ` (last error: ${page.describe(lastError)})`;
+        throw new Error(`${page.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
+      }
+      try {
+        const outcome = await Promise.race([page.evaluatePoll(inPagePoll(expression, left)), outOfTime]);
+        if (outcome?.met) return;
+        // A string only: WebKit's by-value result turns the poll's undefined error into null.
+        if (typeof outcome?.error === 'string') lastError = new Error(outcome.error);
+      } catch (error) {
+        // The document went away under the poll (a navigation): poll again in the next one.
+        const fatal = page.fatal(error);
+        if (fatal !== undefined) throw fatal;
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(IN_PAGE_POLL_MS, Math.max(deadline - Date.now(), 0))));
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }

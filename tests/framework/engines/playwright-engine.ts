@@ -5,8 +5,8 @@
 import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } from '@playwright/test';
 import type { Engine, EngineCookie, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
-import { GOTO_TIMEOUT_MS } from './engine.js';
-import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from './in-page-poll.js';
+import { GOTO_TIMEOUT_MS, jarDomain } from './engine.js';
+import { waitInPage, type PollOutcome } from './in-page-poll.js';
 import { ReusablePage, type PageWipe } from './reusable-page.js';
 
 class PlaywrightEnginePage implements EnginePage {
@@ -77,38 +77,17 @@ class PlaywrightEnginePage implements EnginePage {
   }
 
   /**
-   * Polls `expression` inside the page (./in-page-poll.ts), again in the next document when a
-   * navigation ends this one. Not Playwright's waitForFunction: that first injects Playwright's
-   * large script into every new document (measured ~45 ms a call in Chromium), and these waits
-   * run after nearly every step of a test.
+   * Polls `expression` inside the page (./in-page-poll.ts). Not Playwright's waitForFunction: that
+   * first injects Playwright's large script into every new document (measured ~45 ms a call in
+   * Chromium), and these waits run after nearly every step of a test.
    */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    // A page too busy to run the poll's own timer must not hold the wait past its timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
-    let lastError: unknown;
-    try {
-      for (;;) {
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          const cause = lastError === undefined ? '' : ` (last error: ${this.oneLine(lastError, 'evaluate').message})`;
-          throw new Error(`${this.engineName}: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
-        }
-        try {
-          const outcome = await Promise.race([this.page.evaluate<PollOutcome>(inPagePoll(expression, left)), outOfTime]);
-          if (outcome?.met) return;
-          if (outcome?.error !== undefined) lastError = new Error(outcome.error);
-        } catch (error) {
-          // The document went away under the poll (a navigation): poll again in the next one.
-          if (this.page.isClosed() || /crash|has been closed/i.test(String(error))) throw this.oneLine(error, 'waitForFunction');
-          lastError = error;
-          await new Promise((resolve) => setTimeout(resolve, IN_PAGE_POLL_MS));
-        }
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    await waitInPage({
+      engineName: this.engineName,
+      evaluatePoll: (source) => this.page.evaluate<PollOutcome>(source),
+      fatal: (error) => (this.page.isClosed() || /crash|has been closed/i.test(String(error)) ? this.oneLine(error, 'waitForFunction') : undefined),
+      describe: (error) => this.oneLine(error, 'evaluate').message,
+    }, expression, timeoutMs);
   }
 
   messages(): EngineMessage[] {
@@ -116,11 +95,9 @@ class PlaywrightEnginePage implements EnginePage {
   }
 
   async addCookie({ url, name, value, domain, path, expires, httpOnly, secure, sameSite }: EngineCookie): Promise<void> {
-    // Playwright's domain without a leading dot is a host-only cookie; a Domain attribute is not.
-    const host = domain === undefined ? new URL(url).hostname : `.${domain.replace(/^\./, '')}`;
     try {
       await this.page.context().addCookies([
-        { name, value, domain: host, path, httpOnly, secure, ...(expires === undefined ? {} : { expires }), ...(sameSite === undefined ? {} : { sameSite }) },
+        { name, value, domain: jarDomain({ url, domain }), path, httpOnly, secure, ...(expires === undefined ? {} : { expires }), ...(sameSite === undefined ? {} : { sameSite }) },
       ]);
     } catch (error) {
       throw this.oneLine(error, `addCookie ${name} for ${url}`);

@@ -1,9 +1,9 @@
 /** The EnginePage over MiniBrowser's test tab (its one web view the tests drive). */
-import { GOTO_TIMEOUT_MS, type EngineCookie, type EngineMessage, type EnginePage } from '../engine.js';
+import { GOTO_TIMEOUT_MS, jarDomain, type EngineCookie, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
-import { IN_PAGE_POLL_MS, inPagePoll, type PollOutcome } from '../in-page-poll.js';
+import { waitInPage, type PollOutcome } from '../in-page-poll.js';
 import { evaluateValue, navigate } from './runtime.js';
-import { delay, errorMessage } from './util.js';
+import { errorMessage } from './util.js';
 import { unwrapWorkerEvent } from './workers.js';
 
 /** What WebKit puts in `Console.messageAdded` params.message (the fields we use). */
@@ -57,35 +57,16 @@ export class WebKitPage implements EnginePage {
     }
   }
 
-  /** Polls inside the page (../in-page-poll.ts), again in the next document when a navigation ends this one. */
+  /** Polls inside the page (../in-page-poll.ts). */
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
     this.assertOpen();
-    const deadline = Date.now() + timeoutMs;
-    // Each attempt is bounded too: a promise that never settles must not outlive the timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
-    let lastError: unknown;
-    try {
-      for (;;) {
-        const left = deadline - Date.now();
-        try {
-          const outcome = await Promise.race([evaluateValue<PollOutcome>(this.session, inPagePoll(expression, Math.max(left, 0))), outOfTime]);
-          if (outcome?.met) return;
-          if (outcome?.error !== undefined) lastError = new Error(outcome.error);
-        } catch (error) {
-          // Expected while a navigation swaps the target or the new document is not ready yet.
-          lastError = error;
-          this.assertOpen();
-        }
-        if (Date.now() >= deadline) {
-          const cause = lastError === undefined ? '' : ` (last error: ${errorMessage(lastError)})`;
-          throw new Error(`webkit: waitForFunction timed out after ${timeoutMs} ms: ${expression}${cause}`);
-        }
-        await delay(Math.min(IN_PAGE_POLL_MS, Math.max(deadline - Date.now(), 0)));
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    await waitInPage({
+      engineName: 'webkit',
+      evaluatePoll: (source) => evaluateValue<PollOutcome>(this.session, source),
+      // Anything else is expected while a navigation swaps the target or the new document is not ready yet.
+      fatal: () => (this.closed ? new Error('webkit: the page is closed') : undefined),
+      describe: errorMessage,
+    }, expression, timeoutMs);
   }
 
   messages(): EngineMessage[] {
@@ -95,11 +76,10 @@ export class WebKitPage implements EnginePage {
   /** Through the inspector's Page.setCookie, into the jar of the tab's (private) session. */
   async addCookie({ url, name, value, domain, path, expires, httpOnly, secure, sameSite }: EngineCookie): Promise<void> {
     this.assertOpen();
-    // WebKit's Cookie type wants every field: a domain without a leading dot is host-only, and
-    // None is what WebKit assumes of a cookie without SameSite.
+    // WebKit's Cookie type wants every field; None is what WebKit assumes of a cookie without SameSite.
     const cookie = {
       name, value, path, httpOnly, secure,
-      domain: domain === undefined ? new URL(url).hostname : `.${domain.replace(/^\./, '')}`,
+      domain: jarDomain({ url, domain }),
       expires: expires ?? 0,
       session: expires === undefined,
       sameSite: sameSite ?? 'None',
