@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command sets up everything the suite needs: npm packages, then a browser per engine.
 # Playwright's own browsers come first; where they cannot be downloaded (no internet), the
-# system's packages stand in: Debian chromium, firefox-esr, and WebKitGTK + Xvfb.
+# system's packages stand in: Debian chromium-headless-shell, firefox-esr, and WebKitGTK + Xvfb.
 # Idempotent: what is already there is not fetched again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ fi
 [ ${#system_needed[@]} -eq 0 ] && { say "browsers ready (Playwright's)"; exit 0; }
 
 declare -A packages_for=(
-  [chromium]="chromium"
+  [chromium]="chromium-headless-shell chromium"
   [firefox]="firefox-esr"
   [webkit]="webkit2gtk-driver xvfb"
 )
