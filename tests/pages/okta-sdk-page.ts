@@ -42,10 +42,15 @@ const resultsOf = (step: SdkStep): string => `document.querySelectorAll('#sdk-re
 export class OktaSdkPage {
   constructor(readonly page: EnginePage) {}
 
+  /** The SDK page's address at `siteUrl`, set up for the org's app. */
+  static url(siteUrl: string, settings: SdkPageSettings): string {
+    const query = new URLSearchParams({ org: settings.orgUrl, clientId: settings.clientId, ...(settings.redirectUri ? { redirectUri: settings.redirectUri } : {}) });
+    return `${siteUrl}/sdk.html?${query.toString()}`;
+  }
+
   /** Opens the SDK page at `siteUrl` set up for the org's app. */
   async open(siteUrl: string, settings: SdkPageSettings): Promise<void> {
-    const query = new URLSearchParams({ org: settings.orgUrl, clientId: settings.clientId, ...(settings.redirectUri ? { redirectUri: settings.redirectUri } : {}) });
-    await this.page.goto(`${siteUrl}/sdk.html?${query.toString()}`);
+    await this.page.goto(OktaSdkPage.url(siteUrl, settings));
     await this.page.waitForFunction(`document.body?.dataset.ready === 'true'`);
   }
 

@@ -73,9 +73,24 @@ const orgCookieGoes = (engine: Engine, servers: RunningServers): boolean =>
 
 const ok = (value: unknown): SdkResult => ({ outcome: 'ok', value });
 
+const settingsFor = (servers: RunningServers, redirectUri?: string) => ({ orgUrl: servers.api.url, clientId: servers.api.oidcApp.clientId, ...(redirectUri ? { redirectUri } : {}) });
+
 /** Opens the SDK page on `site` for the org's app. */
 async function openSdk(sdk: OktaSdkPage, servers: RunningServers, site: string, redirectUri?: string): Promise<void> {
-  await sdk.open(site, { orgUrl: servers.api.url, clientId: servers.api.oidcApp.clientId, ...(redirectUri ? { redirectUri } : {}) });
+  await sdk.open(site, settingsFor(servers, redirectUri));
+}
+
+type SignInThroughJar = (redirectUrl: string) => Promise<void>;
+
+/**
+ * For the steps that start signed in but are not about signing in: the org's session cookie goes
+ * into the engine's jar as the org set it (authn and sessionCookieRedirect from Node, to the SDK
+ * page), then the SDK page opens. Signing in with the SDK, and the session it starts, have
+ * their own tests (sign in, session, silent tokens), which sign in on the page.
+ */
+async function openSdkSignedIn(sdk: OktaSdkPage, servers: RunningServers, signInThroughJar: SignInThroughJar, redirectUri?: string): Promise<void> {
+  await signInThroughJar(OktaSdkPage.url(servers.trustedSiteUrl, settingsFor(servers, redirectUri)));
+  await openSdk(sdk, servers, servers.trustedSiteUrl, redirectUri);
 }
 
 /** Signs in with credentials, then starts the Okta session with the session token (a redirect). */
@@ -89,9 +104,8 @@ async function signInWithSession(sdk: OktaSdkPage, account: { login: string; pas
  * Signs in and gets tokens by redirect: the state most steps start from. The redirect flow
  * needs no third-party cookie, so it works in every topology and cookie policy.
  */
-async function withTokens(sdk: OktaSdkPage, servers: RunningServers, account: { login: string; password: string }): Promise<void> {
-  await openSdk(sdk, servers, servers.trustedSiteUrl);
-  await signInWithSession(sdk, account);
+async function withTokens(sdk: OktaSdkPage, servers: RunningServers, signInThroughJar: SignInThroughJar): Promise<void> {
+  await openSdkSignedIn(sdk, servers, signInThroughJar);
   expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
   expect((await sdk.run('redirect-finish')).outcome).toBe('ok');
 }
@@ -185,10 +199,9 @@ function silentTokensScenario(): void {
 }
 
 function redirectTokensScenario(): void {
-  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('tokens by redirect with PKCE: authorize at the top level, back on /login/callback, the code exchanged', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await openSdk(sdk, servers, servers.trustedSiteUrl);
-    await signInWithSession(sdk, account);
+    await openSdkSignedIn(sdk, servers, signInThroughJar);
     const from = mark(servers);
     expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
     expect(await sdk.url()).toMatch(new RegExp(`^${servers.trustedSiteUrl}/login/callback\\?code=`));
@@ -209,9 +222,9 @@ function redirectTokensScenario(): void {
 }
 
 function userInfoScenario(): void {
-  test('user info with the access token: Bearer, preflighted, no cookie', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('user info with the access token: Bearer, preflighted, no cookie', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await withTokens(sdk, servers, account);
+    await withTokens(sdk, servers, signInThroughJar);
     const from = mark(servers);
     const result = await sdk.run('user-info');
     recordSdkCase(testInfo, 'token.getUserInfo');
@@ -225,9 +238,9 @@ function userInfoScenario(): void {
 }
 
 function revokeScenario(): void {
-  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('revoke: the access token stops working (user info then answers 401 invalid_token)', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await withTokens(sdk, servers, account);
+    await withTokens(sdk, servers, signInThroughJar);
     const from = mark(servers);
     const result = await sdk.run('revoke');
     recordSdkCase(testInfo, 'revokeAccessToken');
@@ -242,9 +255,9 @@ function revokeScenario(): void {
 }
 
 function signOutScenario(): void {
-  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('sign out: tokens revoked, the session ended at logout, back on the SDK page', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await withTokens(sdk, servers, account);
+    await withTokens(sdk, servers, signInThroughJar);
     const from = mark(servers);
     const result = await sdk.runThroughRedirect('sign-out');
     recordSdkCase(testInfo, 'signOut');
@@ -281,10 +294,9 @@ function untrustedSignInScenario(): void {
 }
 
 function untrustedSessionScenario(): void {
-  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('refused: an untrusted origin cannot read the Okta session; the SDK reports no session, the engine blocks', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await openSdk(sdk, servers, servers.trustedSiteUrl);
-    await signInWithSession(sdk, account);
+    await signInThroughJar(OktaSdkPage.url(servers.trustedSiteUrl, settingsFor(servers)));
     await openSdk(sdk, servers, servers.untrustedSiteUrl);
     const from = mark(servers);
     const result = await sdk.run('session-exists');
@@ -303,11 +315,10 @@ function untrustedSessionScenario(): void {
 }
 
 function unregisteredRedirectScenario(): void {
-  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('refused: a redirect URI the app does not list ends on the org\'s error page, no code issued', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
     const unregistered = `${servers.trustedSiteUrl}/not-registered`;
-    await openSdk(sdk, servers, servers.trustedSiteUrl, unregistered);
-    await signInWithSession(sdk, account);
+    await openSdkSignedIn(sdk, servers, signInThroughJar, unregistered);
     const from = mark(servers);
     const result = await sdk.runThroughRedirect('tokens-redirect');
     recordSdkCase(testInfo, 'token.getWithRedirect to an unregistered redirect URI');
@@ -324,10 +335,9 @@ function unregisteredRedirectScenario(): void {
 }
 
 function wrongVerifierScenario(): void {
-  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ enginePage, topologyServers: servers, account, engineName }, testInfo) => {
+  test('refused: a wrong PKCE verifier; the token endpoint answers invalid_grant, readable by the page', async ({ enginePage, topologyServers: servers, signInThroughJar, engineName }, testInfo) => {
     const sdk = new OktaSdkPage(enginePage);
-    await openSdk(sdk, servers, servers.trustedSiteUrl);
-    await signInWithSession(sdk, account);
+    await openSdkSignedIn(sdk, servers, signInThroughJar);
     expect(await sdk.runThroughRedirect('tokens-redirect')).toEqual(ok({ returned: true, code: true }));
     const from = mark(servers);
     const result = await sdk.run('redirect-wrong-verifier');

@@ -9,6 +9,7 @@ import { parseSetCookie } from 'set-cookie-parser';
 import { isRecord } from '../../../servers/util/is-record.js';
 import type { EngineCookie, EnginePage } from '../engines/engine.js';
 import { ApiUnderTestError, ENV, type ApiUnderTestConfig } from './api-under-test-env.js';
+import { httpsAlong, type SuiteNamesRoute } from './suite-names-route.js';
 import { TrustedOriginsAdmin, type TrustedOriginJson } from './trusted-origins-admin-client.js';
 
 /** Where the tests go and how they get in. The password stays in here, out of reports. */
@@ -34,18 +35,20 @@ interface Answer {
 
 const CALL_TIMEOUT_MS = 10_000;
 
-async function answerOf(response: APIResponse): Promise<Answer> {
-  const headers = response.headers();
+function toAnswer(status: number, headers: Record<string, string>, setCookies: string[], text: string): Answer {
   const contentType = headers['content-type'] ?? '';
-  const text = await response.text();
   let json: unknown;
   try {
     json = /json/.test(contentType) ? (JSON.parse(text) as unknown) : undefined;
   } catch {
     json = undefined;
   }
+  return { status, contentType, headers, setCookies, json, text };
+}
+
+async function answerOf(response: APIResponse): Promise<Answer> {
   const setCookies = response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
-  return { status: response.status(), contentType, headers, setCookies, json, text };
+  return toAnswer(response.status(), response.headers(), setCookies, await response.text());
 }
 
 /** One HTTP call to the API, in a request context of its own; a failure to connect becomes one line naming the API. */
@@ -57,6 +60,17 @@ async function ask(target: Pick<ApiTarget, 'url' | 'label'>, send: (context: API
     throw new ApiUnderTestError(`${target.label}: ${connectProblem(error)}`);
   } finally {
     await context.dispose();
+  }
+}
+
+/** A sign-in call: along the target's route to the suite's host names when it has one, else as `ask`. */
+async function askToSignIn(target: SignInRoute, method: 'GET' | 'POST', url: string, body?: object): Promise<Answer> {
+  if (target.route === undefined) return ask(target, (context) => (method === 'GET' ? context.get(url) : context.post(url, { headers: { Accept: 'application/json' }, data: body })));
+  try {
+    const { status, headers, setCookies, text } = await httpsAlong(target.route, method, url, body);
+    return toAnswer(status, headers, setCookies, text);
+  } catch (error) {
+    throw new ApiUnderTestError(`${target.label}: ${connectProblem(error)}`);
   }
 }
 
@@ -157,13 +171,13 @@ const isSignedInUser = (value: unknown): value is SignedInUser =>
   typeof value.profile.lastName === 'string';
 
 /** What signing in needs of a target: no admin token. */
-export type SignInTarget = Pick<ApiTarget, 'url' | 'label' | 'login' | 'password'>;
+/** An API to sign in to, and how to reach it when it lives under the suite's host names. */
+type SignInRoute = Pick<ApiTarget, 'url' | 'label'> & { route?: SuiteNamesRoute };
+export type SignInTarget = SignInRoute & Pick<ApiTarget, 'login' | 'password'>;
 
 /** Okta's primary authentication: a one-time session token for the user. */
 export async function authenticate(target: SignInTarget): Promise<{ sessionToken: string; user: SignedInUser }> {
-  const answer = await ask(target, (context) =>
-    context.post(`${target.url}/api/v1/authn`, { headers: { Accept: 'application/json' }, data: { username: target.login, password: target.password } }),
-  );
+  const answer = await askToSignIn(target, 'POST', `${target.url}/api/v1/authn`, { username: target.login, password: target.password });
   const who = `sign-in as ${target.login} at ${target.url}`;
   if (answer.status === 401) throw new ApiUnderTestError(`${who} failed: ${describeAnswer(answer)}; check ${ENV.login} and ${ENV.password}`);
   const body = answer.json;
@@ -204,15 +218,15 @@ export async function redeemInBrowser(page: EnginePage, target: Pick<ApiTarget, 
  * must be a trusted origin's) and puts the cookies it sets into the page's jar with their
  * attributes. Measured against redeemInBrowser, one navigation fewer: ~0.05 s a test in Chromium.
  */
-export async function addSessionCookies(page: EnginePage, target: Pick<ApiTarget, 'url' | 'label'>, sessionToken: string, redirectUrl: string): Promise<void> {
+export async function addSessionCookies(page: EnginePage, target: SignInRoute, sessionToken: string, redirectUrl: string): Promise<void> {
   for (const cookie of await sessionCookies(target, sessionToken, redirectUrl)) await page.addCookie(cookie);
 }
 
 /** The cookies the API's sessionCookieRedirect sets for `sessionToken`, as a browser would store them. */
-export async function sessionCookies(target: Pick<ApiTarget, 'url' | 'label'>, sessionToken: string, redirectUrl: string): Promise<EngineCookie[]> {
+export async function sessionCookies(target: SignInRoute, sessionToken: string, redirectUrl: string): Promise<EngineCookie[]> {
   const path = '/login/sessionCookieRedirect';
   const url = `${target.url}${path}?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(redirectUrl)}`;
-  const answer = await ask(target, (context) => context.get(url));
+  const answer = await askToSignIn(target, 'GET', url);
   // Never the token (it is in the URL): what the API answered instead of its redirect.
   if (answer.status !== 302 || answer.headers.location !== redirectUrl) {
     // What a browser would show: the body's text, not the head's title.
