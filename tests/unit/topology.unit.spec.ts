@@ -9,7 +9,9 @@ import { expect, test } from '@playwright/test';
 import { startServers } from '../../servers/start.js';
 import { startNameProxy } from '../../servers/topology/name-proxy.js';
 import { localTls } from '../../servers/topology/tls.js';
-import { SUITE_HOST_NAMES, topologyNamed } from '../../servers/topology/topologies.js';
+import selfsigned from 'selfsigned';
+import { NAMES_ADDRESS, SUITE_HOST_NAMES, topologyNamed } from '../../servers/topology/topologies.js';
+import { authenticate, sessionCookies } from '../framework/okta/api-under-test-client.js';
 import { cookiePolicyChoice, COOKIE_POLICIES } from '../framework/engines/cookie-policy.js';
 import { recordCorsCase, recordSite, readSite, type Annotation } from '../framework/reporting/annotations.js';
 import { buildMatrix, cellText } from '../framework/reporting/cors-matrix.js';
@@ -57,6 +59,30 @@ test("cross-site: the org's sign-in sets sid Secure; SameSite=None; HttpOnly ove
     });
     expect(setCookie).toHaveLength(1);
     expect(setCookie[0]).toMatch(/^sid=[\w-]+; Path=\/; HttpOnly; Secure; SameSite=None$/);
+  } finally {
+    await servers.close();
+  }
+});
+
+test("from Node along the suite's names and CA: the cross-site org's session cookie as it set it; another CA is one line", async () => {
+  const servers = await startServers({ topology: 'cross-site' });
+  try {
+    const { caCert } = await localTls();
+    const org = {
+      url: servers.api.url,
+      label: `org ${servers.api.url}`,
+      login: servers.api.account.user.profile.login,
+      password: servers.api.account.password,
+      route: { names: SUITE_HOST_NAMES, address: NAMES_ADDRESS, ca: caCert },
+    };
+    const { sessionToken } = await authenticate(org);
+    expect(await sessionCookies(org, sessionToken, `${servers.trustedSiteUrl}/sdk.html`)).toEqual([
+      { url: `${servers.api.url}/login/sessionCookieRedirect`, name: 'sid', value: expect.stringMatching(/.{16,}/), path: '/', httpOnly: true, secure: true, sameSite: 'None' },
+    ]);
+    const otherCa = await selfsigned.generate([{ name: 'commonName', value: 'not the suite CA' }], { keyType: 'ec', algorithm: 'sha256' });
+    await expect(authenticate({ ...org, route: { ...org.route, ca: otherCa.cert } })).rejects.toThrow(
+      /^org https:\/\/acme\.okta\.test:\d+: its TLS certificate was refused \(SELF_SIGNED_CERT_IN_CHAIN\); is it the suite's own CA\?$/,
+    );
   } finally {
     await servers.close();
   }

@@ -82,6 +82,9 @@ function connectProblem(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${CALL_TIMEOUT_MS / 1000} s; is it the API's address?`;
   // Playwright's message carries Node's error code: "apiRequestContext.get: connect ECONNREFUSED 127.0.0.1:1".
   const message = error instanceof Error ? error.message : String(error);
+  // Node's TLS checks name the problem in their code (SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_CERT_ALTNAME_INVALID, …).
+  const tlsCode = isRecord(error) && typeof error.code === 'string' && /CERT|TLS|SSL|SIGNATURE/.test(error.code) ? error.code : undefined;
+  if (tlsCode !== undefined) return `its TLS certificate was refused (${tlsCode}); is it the suite's own CA?`;
   const code = /\b(E[A-Z_]{3,})\b/.exec(message)?.[1] ?? message.split('\n')[0];
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve its host name (${code}); is the URL right?`;
   return `cannot connect (${code}); is the API running?`;
