@@ -37,7 +37,9 @@ export async function startNameProxy(names: readonly string[] = SUITE_HOST_NAMES
       client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    const upstream = connect(port, NAMES_ADDRESS, () => {
+    // No Nagle on either side: a TLS handshake's small writes would each wait for a delayed ACK.
+    client.setNoDelay(true);
+    const upstream = connect({ port, host: NAMES_ADDRESS, noDelay: true }, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
