@@ -4,6 +4,8 @@
  * with PKCE, user info, revoke, sign-out, and the refusals (an untrusted origin, a redirect URI
  * not registered, a wrong PKCE verifier). Each test checks what the SDK returned, what the
  * engine reported and what the API saw, and records a `cors-case` for the matrix's SDK rows.
+ * Steps that start signed in but are not about signing in get the org's cookie through the
+ * engine's jar (openSdkSignedIn); the sign-in, session and silent-token tests sign in on the page.
  * Every URL comes from the servers object, so the scenarios follow the servers' topology.
  */
 import type { TestInfo } from '@playwright/test';
@@ -101,8 +103,8 @@ async function signInWithSession(sdk: OktaSdkPage, account: { login: string; pas
 }
 
 /**
- * Signs in and gets tokens by redirect: the state most steps start from. The redirect flow
- * needs no third-party cookie, so it works in every topology and cookie policy.
+ * Signed in (through the jar) with tokens got by redirect: the state most steps start from. The
+ * redirect flow needs no third-party cookie, so it works in every topology and cookie policy.
  */
 async function withTokens(sdk: OktaSdkPage, servers: RunningServers, signInThroughJar: SignInThroughJar): Promise<void> {
   await openSdkSignedIn(sdk, servers, signInThroughJar);

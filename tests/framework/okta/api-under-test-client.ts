@@ -173,9 +173,9 @@ const isSignedInUser = (value: unknown): value is SignedInUser =>
   typeof value.profile.firstName === 'string' &&
   typeof value.profile.lastName === 'string';
 
-/** What signing in needs of a target: no admin token. */
 /** An API to sign in to, and how to reach it when it lives under the suite's host names. */
 type SignInRoute = Pick<ApiTarget, 'url' | 'label'> & { route?: SuiteNamesRoute };
+/** What signing in needs of a target: no admin token. */
 export type SignInTarget = SignInRoute & Pick<ApiTarget, 'login' | 'password'>;
 
 /** Okta's primary authentication: a one-time session token for the user. */
