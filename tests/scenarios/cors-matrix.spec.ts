@@ -19,7 +19,7 @@ import type { EngineName, EnginePage } from '../framework/engines/engine.js';
 import { clientAnnotation } from '../framework/reporting/annotations.js';
 import { MESSAGE_POLL_INTERVALS_MS, recordObservedCase, type ObservedCase, type ObservedStep } from '../framework/reporting/cors-record.js';
 import { CorsProbePage, type ProbeRequest } from '../pages/cors-probe-page.js';
-import { expect, test } from '../fixtures/fixtures.js';
+import { expect, test, type TestFixtures } from '../fixtures/fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -58,7 +58,7 @@ function requestOf(run: CaseRun, step: MatrixStep): ProbeRequest {
   };
 }
 
-async function openCase(run: Omit<CaseRun, 'probe'>, signInThroughJar: (redirectUrl: string) => Promise<void>): Promise<CaseRun> {
+async function openCase(run: Omit<CaseRun, 'probe'>, signInThroughJar: TestFixtures['signInThroughJar']): Promise<CaseRun> {
   // Signed in for every case, so "no cookie went" means the browser withheld one it had. Signing
   // in is not what a case tests (the seed and SDK scenarios are): the org's cookie goes into the
   // engine's jar as the API set it, then the probe opens.

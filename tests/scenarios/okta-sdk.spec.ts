@@ -16,7 +16,7 @@ import { TOPOLOGY_NAMES, type TopologyName } from '../../servers/topology/topolo
 import type { Engine, EngineName } from '../framework/engines/engine.js';
 import { blocksOfCall, recordObservedCase } from '../framework/reporting/cors-record.js';
 import { OktaSdkPage, type SdkResult } from '../pages/okta-sdk-page.js';
-import { expect, test } from '../fixtures/fixtures.js';
+import { expect, test, type TestFixtures } from '../fixtures/fixtures.js';
 import { sendsOrgCookie } from './cookie-expectations.js';
 
 const AREA = 'okta-sdk';
@@ -82,7 +82,7 @@ async function openSdk(sdk: OktaSdkPage, servers: RunningServers, site: string, 
   await sdk.open(site, settingsFor(servers, redirectUri));
 }
 
-type SignInThroughJar = (redirectUrl: string) => Promise<void>;
+type SignInThroughJar = TestFixtures['signInThroughJar'];
 
 /**
  * For the steps that start signed in but are not about signing in: the org's session cookie goes
