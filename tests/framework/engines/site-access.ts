@@ -15,6 +15,7 @@ import { chromium, firefox, webkit, type Browser, type BrowserContextOptions, ty
 import { startNameProxy } from '../../../servers/topology/name-proxy.js';
 import { localTls } from '../../../servers/topology/tls.js';
 import { hostResolverRules, NAMES_ADDRESS, SUITE_HOST_NAMES } from '../../../servers/topology/topologies.js';
+import { assertFeaturesAsShipped, featuresAsShipped } from './chromium-features.js';
 import type { CookiePolicy } from './cookie-policy.js';
 import type { Engine, EngineName } from './engine.js';
 import { removeQuietly } from './temp-folder.js';
@@ -50,11 +51,17 @@ async function launchChromiumWithPolicy(options: LaunchOptions, policy: CookiePo
     await mkdir(join(profile, 'Default'));
     await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify(chromiumCookiePrefs(policy)));
     const args = [...(options.args ?? []), ...(await chromiumSiteArgs())];
-    const context = await chromium.launchPersistentContext(profile, { ...options, args });
+    const context = await chromium.launchPersistentContext(profile, featuresAsShipped({ ...options, args }));
     const browser = context.browser();
     if (browser === null) throw new Error('chromium: a persistent context without a browser');
     // Synchronously: the worker may exit right after the browser closes, before any async removal ran.
     browser.on('disconnected', () => removeQuietly(profile));
+    try {
+      await assertFeaturesAsShipped(browser);
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
     return browser;
   } catch (error) {
     removeQuietly(profile);
