@@ -1,31 +1,38 @@
 /**
- * An authorization server's signing key: RSA 2048, made when the server starts (never stored),
- * published as a JWKS and used to sign RS256 JWTs through `jose`.
+ * An authorization server's signing key: RSA 2048 (never stored), published as a JWKS and used
+ * to sign RS256 JWTs through `jose`. The pair is made on first use, off the event loop: an RSA
+ * key costs 100-300 ms of CPU here, and most of a run's orgs (one per server set and topology,
+ * two servers each) never sign a token; made when each org started, they cost every test worker
+ * ~2 s of CPU before its first test (measured).
  */
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { exportJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+
+const generateRsaPair = promisify(generateKeyPair);
 
 export class SigningKey {
   /** Okta's key ids look like this: 43 URL-safe characters. */
   readonly kid = randomBytes(32).toString('base64url').slice(0, 43);
-  private readonly privateKey: KeyObject;
-  private readonly publicKey: KeyObject;
+  private pair: Promise<{ privateKey: KeyObject; publicKey: KeyObject }> | undefined;
   private jwk: Promise<JWK> | undefined;
 
-  constructor() {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.privateKey = pair.privateKey;
-    this.publicKey = pair.publicKey;
+  private keys(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+    this.pair ??= generateRsaPair('rsa', { modulusLength: 2048 });
+    return this.pair;
   }
 
   /** The public key as a JWKS entry, the way Okta's `keys` endpoint lists it. */
   publicJwk(): Promise<JWK> {
-    this.jwk ??= exportJWK(this.publicKey).then((jwk) => ({ kty: jwk.kty, alg: 'RS256', kid: this.kid, use: 'sig', e: jwk.e, n: jwk.n }));
+    this.jwk ??= this.keys()
+      .then(({ publicKey }) => exportJWK(publicKey))
+      .then((jwk) => ({ kty: jwk.kty, alg: 'RS256', kid: this.kid, use: 'sig', e: jwk.e, n: jwk.n }));
     return this.jwk;
   }
 
-  sign(claims: JWTPayload): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.kid }).sign(this.privateKey);
+  async sign(claims: JWTPayload): Promise<string> {
+    const { privateKey } = await this.keys();
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.kid }).sign(privateKey);
   }
 
   /**
@@ -33,8 +40,9 @@ export class SigningKey {
    * or (unless `allowExpired`) lifetime does not hold.
    */
   async verify(token: string, issuer: string, now: number, allowExpired = false): Promise<JWTPayload | undefined> {
+    const { publicKey } = await this.keys();
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, {
+      const { payload } = await jwtVerify(token, publicKey, {
         issuer,
         algorithms: ['RS256'],
         currentDate: new Date(now),
