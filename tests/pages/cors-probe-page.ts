@@ -54,8 +54,6 @@ export interface ProbeResult {
 
 /** What the page shows in #probe-result. */
 export interface ProbeShown {
-  /** 'done' once the page has rendered a run's outcome. */
-  state: string | null;
   outcome: 'readable' | 'blocked' | 'opaque' | null;
   status: number | null;
   run: number | null;
@@ -66,26 +64,6 @@ export interface ProbeShown {
   error: string | null;
 }
 
-/** What #probe-result shows, read in the page. */
-const READ_SHOWN = `() => {
-  const box = document.getElementById('probe-result');
-  const headers = {};
-  for (const dd of box.querySelectorAll('dd[data-header]')) {
-    headers[dd.dataset.header] = dd.dataset.readable === 'true' ? dd.textContent : null;
-  }
-  const number = (v) => (v === undefined ? null : Number(v));
-  return {
-    state: box.dataset.state ?? null,
-    outcome: box.dataset.outcome ?? null,
-    status: number(box.dataset.status),
-    run: number(box.dataset.run),
-    summary: box.querySelector('.probe-summary')?.textContent ?? '',
-    body: box.querySelector('.probe-body')?.textContent ?? null,
-    headers,
-    error: box.querySelector('.probe-error')?.textContent ?? null,
-  };
-}`;
-
 export class CorsProbePage {
   constructor(readonly page: EnginePage) {}
 
@@ -94,20 +72,38 @@ export class CorsProbePage {
     return `${siteUrl}/probe.html`;
   }
 
-  /**
-   * Runs one request and reads what the page then shows, in one evaluation: the probe renders its
-   * outcome before its promise settles, so the page shows it by the time the result comes back.
-   * The script is loaded by then too: it is a blocking script of the page, and goto waits for load.
-   */
+  /** Resolves once the page's probe script is ready to run requests. */
+  async ready(): Promise<void> {
+    await this.page.waitForFunction(`typeof window.corsProbe === 'object'`);
+  }
+
+  /** Runs one request and waits until the page shows its outcome. */
   async run(request: ProbeRequest): Promise<{ result: ProbeResult; shown: ProbeShown }> {
-    const { result, shown } = await this.page.evaluate<{ result: ProbeResult; shown: ProbeShown }>(`(() => {
-      if (typeof window.corsProbe !== 'object') throw new Error('the probe script is not loaded');
-      return window.corsProbe.run(${JSON.stringify(request)}).then((result) => ({ result, shown: (${READ_SHOWN})() }));
+    const result = await this.page.evaluate<ProbeResult>(`window.corsProbe.run(${JSON.stringify(request)})`);
+    await this.page.waitForFunction(
+      `document.getElementById('probe-result').dataset.state === 'done' && document.getElementById('probe-result').dataset.run === ${JSON.stringify(String(result.run))}`,
+    );
+    return { result, shown: await this.readShown() };
+  }
+
+  readShown(): Promise<ProbeShown> {
+    return this.page.evaluate<ProbeShown>(`(() => {
+      const box = document.getElementById('probe-result');
+      const headers = {};
+      for (const dd of box.querySelectorAll('dd[data-header]')) {
+        headers[dd.dataset.header] = dd.dataset.readable === 'true' ? dd.textContent : null;
+      }
+      const number = (v) => (v === undefined ? null : Number(v));
+      return {
+        outcome: box.dataset.outcome ?? null,
+        status: number(box.dataset.status),
+        run: number(box.dataset.run),
+        summary: box.querySelector('.probe-summary')?.textContent ?? '',
+        body: box.querySelector('.probe-body')?.textContent ?? null,
+        headers,
+        error: box.querySelector('.probe-error')?.textContent ?? null,
+      };
     })()`);
-    if (shown.state !== 'done' || shown.run !== result.run) {
-      throw new Error(`the probe page shows run ${String(shown.run)} (${String(shown.state)}), not the finished run ${result.run}`);
-    }
-    return { result, shown };
   }
 
   messages(): EngineMessage[] {

@@ -66,6 +66,7 @@ async function openCase(run: Omit<CaseRun, 'probe'>, signInThroughJar: TestFixtu
   const probeUrl = probe.url(run.servers.trustedSiteUrl);
   await signInThroughJar(probeUrl);
   await run.enginePage.goto(probeUrl);
+  await probe.ready();
   return { ...run, probe };
 }
 
