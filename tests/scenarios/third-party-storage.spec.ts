@@ -12,11 +12,15 @@ interface StorageReport {
   value: string | null;
 }
 
+/** How long the framed probe may take to report (it answers in milliseconds). */
+const REPORT_TIMEOUT_MS = 10_000;
+
 /** Frames `frameUrl` into the current page and resolves with the storage probe's report. */
-const framedReport = (frameUrl: string): string => `new Promise((resolve) => {
+const framedReport = (frameUrl: string): string => `new Promise((resolve, reject) => {
   addEventListener('message', (event) => {
     if (event.data && event.data.storageProbe) resolve({ outcome: event.data.outcome, value: event.data.value });
   });
+  setTimeout(() => reject(new Error('the storage probe framed from ' + ${JSON.stringify(frameUrl)} + ' sent no report within ${REPORT_TIMEOUT_MS} ms')), ${REPORT_TIMEOUT_MS});
   const frame = document.createElement('iframe');
   frame.src = ${JSON.stringify(frameUrl)};
   document.body.append(frame);

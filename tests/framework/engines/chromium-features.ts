@@ -11,11 +11,11 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, LaunchOptions } from '@playwright/test';
 
 /** Features Chrome ships on that Playwright turns off; on here, as a user's Chrome has them. */
-export const FEATURES_AS_SHIPPED = [
+const FEATURES_AS_SHIPPED: ReadonlySet<string> = new Set([
   'ThirdPartyStoragePartitioning',
   'BlockOriginHeaderModificationOnRedirect',
   'AvoidCorsURLLoaderRestartOnRedirect',
-] as const;
+]);
 
 /** Playwright's list, in its order, as @playwright/test (pinned in package.json) passes it. */
 const PLAYWRIGHT_DISABLED_FEATURES = [
@@ -43,7 +43,7 @@ const switchOf = (features: readonly string[]): string => `--disable-features=${
 
 /** Launch options that replace Playwright's --disable-features with the same list minus FEATURES_AS_SHIPPED. */
 export function featuresAsShipped(options: LaunchOptions): LaunchOptions {
-  const kept = PLAYWRIGHT_DISABLED_FEATURES.filter((feature) => !(FEATURES_AS_SHIPPED as readonly string[]).includes(feature));
+  const kept = PLAYWRIGHT_DISABLED_FEATURES.filter((feature) => !FEATURES_AS_SHIPPED.has(feature));
   const ignored = Array.isArray(options.ignoreDefaultArgs) ? options.ignoreDefaultArgs : [];
   return {
     ...options,
@@ -53,7 +53,7 @@ export function featuresAsShipped(options: LaunchOptions): LaunchOptions {
 }
 
 /** The features a --disable-features switch of `commandLine` turns off. */
-export function disabledFeatures(commandLine: readonly string[]): string[] {
+function disabledFeatures(commandLine: readonly string[]): string[] {
   return commandLine.filter((arg) => arg.startsWith('--disable-features=')).flatMap((arg) => arg.slice('--disable-features='.length).split(','));
 }
 
@@ -74,7 +74,7 @@ export async function assertFeaturesAsShipped(browser: Browser): Promise<void> {
   // Elsewhere than Linux there is no /proc to read; the replacement was still asked for.
   const raw = pid === undefined ? undefined : await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
   if (raw === undefined) return;
-  const stillOff = disabledFeatures(raw.split('\0')).filter((feature) => (FEATURES_AS_SHIPPED as readonly string[]).includes(feature));
+  const stillOff = disabledFeatures(raw.split('\0')).filter((feature) => FEATURES_AS_SHIPPED.has(feature));
   if (stillOff.length > 0) {
     throw new Error(
       `chromium: started with ${stillOff.join(', ')} off (Playwright's --disable-features changed); ` +
