@@ -92,10 +92,11 @@ async function runStep(run: CaseRun, index: number, step: MatrixStep): Promise<S
   const stepMessages = () => enginePage.messages().slice(messagesBefore);
   const forCase = () => corsBlocks(engineName, stepMessages()).filter((b) => b.url?.includes(run.labMarker) === true);
   if (outcomeOf(result) === 'blocked' && expected.reason !== 'no-message') {
-    // The engine's message may arrive after the page saw the failure: wait for it, not a fixed time.
+    // The engine's messages may trail the page's failure, and Firefox's generic follow-up may come
+    // before the reason it follows: wait for the expected reason itself, not a fixed time.
     await expect
-      .poll(() => forCase().length, { timeout: MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
-      .toBeGreaterThan(0)
+      .poll(() => forCase().some((b) => b.reason === expected.reason), { timeout: MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
+      .toBe(true)
       .catch(() => undefined);
   }
   const opaqueOrigin = matrixCase.context === 'sandboxed' || matrixCase.context === 'data-iframe';

@@ -71,6 +71,8 @@ export type KnownReason = Exclude<ReasonCode, 'unrecognized'>;
 
 /** Reasons that warn but do not block: corsBlocks leaves them out, corsWarnings returns them. */
 const WARNING_REASONS: readonly ReasonCode[] = ['authorization-not-covered-by-wildcard'];
+/** Firefox's generic follow-up to a failure it names: its place is not fixed, so it goes last. */
+const FOLLOW_UP_REASONS: readonly ReasonCode[] = ['request-did-not-succeed'];
 
 export interface CorsBlock {
   reason: ReasonCode;
@@ -280,9 +282,11 @@ function corsMessages(engine: EngineName, messages: readonly EngineMessage[]): C
   return found;
 }
 
-/** Every CORS block among an engine's messages, in order (unrecognized ones included, warnings not). */
+/** Every CORS block among the messages (unrecognized too, warnings not), in order, follow-ups last. */
 export function corsBlocks(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
-  return corsMessages(engine, messages).filter((b) => !WARNING_REASONS.includes(b.reason));
+  const blocks = corsMessages(engine, messages).filter((b) => !WARNING_REASONS.includes(b.reason));
+  const isFollowUp = (b: CorsBlock) => FOLLOW_UP_REASONS.includes(b.reason);
+  return [...blocks.filter((b) => !isFollowUp(b)), ...blocks.filter(isFollowUp)];
 }
 
 /** The CORS warnings (no block) among an engine's messages. */
