@@ -5,6 +5,7 @@
  * clears the log when it starts and reads it when it ends.
  */
 import type { RequestHandler } from 'express';
+import onHeaders from 'on-headers';
 import { isPreflight } from './preflight.js';
 
 export interface Exchange {
@@ -51,7 +52,9 @@ export class ExchangeLog {
   constructor(private readonly limit = 1000) {}
 
   readonly middleware: RequestHandler = (req, res, next) => {
-    res.on('finish', () => {
+    // Logged as the headers go out, before any byte reaches the client: a test that has seen the
+    // browser react to a response always finds it here ('finish' may come after the client has it).
+    onHeaders(res, () => {
       const requestHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (REQUEST_HEADERS.test(name) && value !== undefined) requestHeaders[name] = String(value);
