@@ -15,11 +15,14 @@ export function chromiumDevToolsWipe(): PageWipe {
       sessions.set(page, cdp);
     }
     const session = cdp;
-    await session.send('Network.clearBrowserCookies');
-    // The HTTP cache, and with it (BrowsingDataRemover's cache type) the CORS preflight cache.
-    await session.send('Network.clearBrowserCache');
-    // The page's back/forward list: a new page has none of earlier tests' documents.
-    await session.send('Page.resetNavigationHistory');
-    await Promise.all(origins.map((origin) => session.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })));
+    // Independent of each other: sent together, answered in one round trip's time.
+    await Promise.all([
+      session.send('Network.clearBrowserCookies'),
+      // The HTTP cache, and with it (BrowsingDataRemover's cache type) the CORS preflight cache.
+      session.send('Network.clearBrowserCache'),
+      // The page's back/forward list: a new page has none of earlier tests' documents.
+      session.send('Page.resetNavigationHistory'),
+      ...origins.map((origin) => session.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })),
+    ]);
   };
 }
