@@ -285,9 +285,11 @@ function corsMessages(engine: EngineName, messages: readonly EngineMessage[]): C
 /** Every CORS block among the messages (unrecognized too, warnings not), in order, follow-ups last. */
 export function corsBlocks(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {
   const blocks = corsMessages(engine, messages).filter((b) => !WARNING_REASONS.includes(b.reason));
-  const isFollowUp = (b: CorsBlock) => FOLLOW_UP_REASONS.includes(b.reason);
-  return [...blocks.filter((b) => !isFollowUp(b)), ...blocks.filter(isFollowUp)];
+  return [...blocks.filter(namesTheFailure), ...blocks.filter((b) => !namesTheFailure(b))];
 }
+
+/** Whether a block says what failed (Firefox's generic follow-up does not). */
+export const namesTheFailure = (block: CorsBlock): boolean => !FOLLOW_UP_REASONS.includes(block.reason);
 
 /** The CORS warnings (no block) among an engine's messages. */
 export function corsWarnings(engine: EngineName, messages: readonly EngineMessage[]): CorsBlock[] {

@@ -8,7 +8,7 @@ import type { EngineMessage } from '../engines/engine.js';
 import type { ProbeRequest, ProbeResult, ProbeShown } from '../../pages/cors-probe-page.js';
 import { blockedMessage, type TestResult } from '../../pages/cors-test-page.js';
 import type { StepExpectation } from '../../scenarios/matrix-cases.js';
-import { corsBlocks, type CorsBlock } from '../cors/reason-catalog.js';
+import { corsBlocks, namesTheFailure, type CorsBlock } from '../cors/reason-catalog.js';
 import { recordCorsBlockNote, recordCorsCase, type CookieReason, type CookieWent, type CorsCase } from './annotations.js';
 import type { EngineName } from '../engines/engine.js';
 
@@ -29,15 +29,15 @@ const BLOCK_MESSAGE_TIMEOUT_MS = 5_000;
 export const MESSAGE_POLL_INTERVALS_MS = [10, 25, 50];
 
 /**
- * The engine's blocks of the call to `url`, once at least one came or the time is up: an engine
- * may report a block a moment after the page saw the failure. Never throws; the caller's
- * assertions judge what came.
+ * The engine's blocks of the call to `url`, once one that names the failure came (not only
+ * Firefox's generic follow-up, which may come first) or the time is up: an engine may report a
+ * block a moment after the page saw the failure. Never throws; the caller's assertions judge what came.
  */
 export async function blocksOfCall(engine: EngineName, messages: () => readonly EngineMessage[], url: string): Promise<CorsBlock[]> {
   const blocks = () => corsBlocks(engine, messages()).filter((b) => b.url === url);
   await expect
-    .poll(() => blocks().length, { timeout: BLOCK_MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
-    .toBeGreaterThan(0)
+    .poll(() => blocks().some(namesTheFailure), { timeout: BLOCK_MESSAGE_TIMEOUT_MS, intervals: MESSAGE_POLL_INTERVALS_MS })
+    .toBe(true)
     .catch(() => undefined);
   return blocks();
 }
