@@ -21,11 +21,15 @@ interface Stats {
   skipped: number;
 }
 
+/** Test time per spec file (each test's own duration: worker start-up is outside it). */
+type SpecTimes = Map<string, { tests: number; ms: number }>;
+
 interface RunResult {
   label: string;
   seconds: number;
   exitCode: number;
   stats: Stats | undefined;
+  specs: SpecTimes;
   peakMiB: number;
   peakProcesses: number;
   leftovers: ProcessInfo[];
@@ -76,7 +80,7 @@ async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessE
   // Give exiting browsers a moment to be reaped before calling them left behind.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const leftovers = processesWithEnv(RUN_MARKER, runId);
-  return { label, seconds, exitCode, stats: readStats(json), peakMiB: peakKb / 1024, peakProcesses, leftovers };
+  return { label, seconds, exitCode, stats: readStats(json), specs: specTimes(json), peakMiB: peakKb / 1024, peakProcesses, leftovers };
 }
 
 function readStats(json: string): Stats | undefined {
@@ -86,6 +90,32 @@ function readStats(json: string): Stats | undefined {
     console.error(`bench: the JSON report could not be read; the run printed:\n${json.slice(0, 2000)}`);
     return undefined;
   }
+}
+
+interface ReportSuite {
+  specs?: { file: string; tests: { results: { duration: number }[] }[] }[];
+  suites?: ReportSuite[];
+}
+
+function specTimes(json: string): SpecTimes {
+  const times: SpecTimes = new Map();
+  const walk = (suite: ReportSuite): void => {
+    for (const spec of suite.specs ?? []) {
+      const entry = times.get(spec.file) ?? { tests: 0, ms: 0 };
+      for (const result of spec.tests.flatMap((t) => t.results)) {
+        entry.tests += 1;
+        entry.ms += result.duration;
+      }
+      times.set(spec.file, entry);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  try {
+    for (const suite of (JSON.parse(json) as { suites?: ReportSuite[] }).suites ?? []) walk(suite);
+  } catch {
+    // readStats has said so already.
+  }
+  return times;
 }
 
 /** How many scenario tests the engine's project has (the floors run as many). */
@@ -137,8 +167,23 @@ function printSummary(results: Map<EngineName, RunResult[]>): void {
         `${(suite.seconds / fresh.seconds).toFixed(1).padStart(12)}x`,
     );
   }
+  console.log("\nwhere the suite's test time goes (each test's own duration, start-up aside), against a warm-floor test:");
+  for (const [engine, [warm, , suite]] of results) {
+    if (!warm || !suite) continue;
+    const floorMs = meanMs([...warm.specs.values()]);
+    console.log(`${engine}: a warm-floor test ${floorMs.toFixed(0)} ms`);
+    for (const [file, { tests, ms }] of [...suite.specs].sort((a, b) => b[1].ms - a[1].ms)) {
+      const mean = ms / tests;
+      console.log(`  ${file.padEnd(46)} ${String(tests).padStart(4)} tests ${(ms / 1000).toFixed(1).padStart(6)} s ${mean.toFixed(0).padStart(6)} ms/test ${(mean / floorMs).toFixed(1).padStart(5)}x`);
+    }
+  }
   const load = loadavg().map((n) => n.toFixed(1)).join(' ');
   console.log(`load average now ${load} on ${availableParallelism()} cores (at the start: ${startLoad}); floors use ${FLOOR_WORKERS} workers, the suite its configured count`);
+}
+
+function meanMs(times: { tests: number; ms: number }[]): number {
+  const tests = times.reduce((sum, t) => sum + t.tests, 0);
+  return tests === 0 ? Number.NaN : times.reduce((sum, t) => sum + t.ms, 0) / tests;
 }
 
 const startLoad = loadavg().map((n) => n.toFixed(1)).join(' ');
