@@ -39,7 +39,9 @@ export async function startNameProxy(names: readonly string[] = SUITE_HOST_NAMES
     }
     // No Nagle on either side: a TLS handshake's small writes would each wait for a delayed ACK.
     client.setNoDelay(true);
+    let tunnelled = false;
     const upstream = connect({ port, host: NAMES_ADDRESS, noDelay: true }, () => {
+      tunnelled = true;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
@@ -50,7 +52,10 @@ export async function startNameProxy(names: readonly string[] = SUITE_HOST_NAMES
       sockets.delete(upstream);
       client.destroy();
     });
-    upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'));
+    // Before the tunnel, the client still speaks HTTP to the proxy. Inside it, it speaks TLS, and
+    // a plaintext 502 would read as a corrupt record ("an unexpected TLS packet" in WebKitGTK):
+    // pass the server's reset on instead, which a browser answers by retrying on a new connection.
+    upstream.on('error', () => (tunnelled ? client.resetAndDestroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')));
   });
   const port = await getPort({ host: '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {

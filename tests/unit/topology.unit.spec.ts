@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { startServers } from '../../servers/start.js';
 import { startNameProxy } from '../../servers/topology/name-proxy.js';
@@ -109,6 +110,34 @@ test('the name proxy tunnels CONNECT to a suite name only, to the same port on 1
   } finally {
     await proxy.close();
     await servers.close();
+  }
+});
+
+test('the name proxy closes an open tunnel whose server resets it, and writes nothing into it', async () => {
+  // A server that resets its connection as soon as it gets data: what a keep-alive connection
+  // the server just closed looks like to a request sent on it.
+  const resetting = createNetServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+  await new Promise<void>((resolve) => resetting.listen(0, NAMES_ADDRESS, resolve));
+  const port = (resetting.address() as AddressInfo).port;
+  const proxy = await startNameProxy();
+  try {
+    const tunnel = await new Promise<Socket>((resolve, reject) => {
+      const req = httpRequest(proxy.url, { method: 'CONNECT', path: `${SUITE_HOST_NAMES[0]}:${port}` });
+      req.on('connect', (res, socket) => (res.statusCode === 200 ? resolve(socket) : reject(new Error(`CONNECT answered ${res.statusCode}`))));
+      req.on('error', reject);
+      req.end();
+    });
+    let received = '';
+    tunnel.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    tunnel.on('error', () => undefined);
+    const closed = new Promise((resolve) => tunnel.once('close', resolve));
+    tunnel.write('a TLS record would go here');
+    await closed;
+    // Inside a tunnel the client speaks TLS: a plaintext "502" there reads as a corrupt record.
+    expect(received).toBe('');
+  } finally {
+    await proxy.close();
+    await new Promise((resolve) => resetting.close(resolve));
   }
 });
 
