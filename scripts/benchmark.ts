@@ -80,12 +80,18 @@ async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessE
   // Give exiting browsers a moment to be reaped before calling them left behind.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const leftovers = processesWithEnv(RUN_MARKER, runId);
-  return { label, seconds, exitCode, stats: readStats(json), specs: specTimes(json), peakMiB: peakKb / 1024, peakProcesses, leftovers };
+  const report = readReport(json);
+  return { label, seconds, exitCode, stats: report?.stats, specs: specTimes(report?.suites ?? []), peakMiB: peakKb / 1024, peakProcesses, leftovers };
 }
 
-function readStats(json: string): Stats | undefined {
+interface Report {
+  stats: Stats;
+  suites?: ReportSuite[];
+}
+
+function readReport(json: string): Report | undefined {
   try {
-    return (JSON.parse(json) as { stats: Stats }).stats;
+    return JSON.parse(json) as Report;
   } catch {
     console.error(`bench: the JSON report could not be read; the run printed:\n${json.slice(0, 2000)}`);
     return undefined;
@@ -97,7 +103,7 @@ interface ReportSuite {
   suites?: ReportSuite[];
 }
 
-function specTimes(json: string): SpecTimes {
+function specTimes(suites: readonly ReportSuite[]): SpecTimes {
   const times: SpecTimes = new Map();
   const walk = (suite: ReportSuite): void => {
     for (const spec of suite.specs ?? []) {
@@ -110,11 +116,7 @@ function specTimes(json: string): SpecTimes {
     }
     for (const child of suite.suites ?? []) walk(child);
   };
-  try {
-    for (const suite of (JSON.parse(json) as { suites?: ReportSuite[] }).suites ?? []) walk(suite);
-  } catch {
-    // readStats has said so already.
-  }
+  for (const suite of suites) walk(suite);
   return times;
 }
 

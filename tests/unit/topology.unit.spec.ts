@@ -5,8 +5,9 @@
 import { X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { expect, test } from '@playwright/test';
+import getPort from 'get-port';
 import { startServers } from '../../servers/start.js';
 import { startNameProxy } from '../../servers/topology/name-proxy.js';
 import { localTls } from '../../servers/topology/tls.js';
@@ -117,8 +118,8 @@ test('the name proxy closes an open tunnel whose server resets it, and writes no
   // A server that resets its connection as soon as it gets data: what a keep-alive connection
   // the server just closed looks like to a request sent on it.
   const resetting = createNetServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
-  await new Promise<void>((resolve) => resetting.listen(0, NAMES_ADDRESS, resolve));
-  const port = (resetting.address() as AddressInfo).port;
+  const port = await getPort({ host: NAMES_ADDRESS });
+  await new Promise<void>((resolve) => resetting.listen(port, NAMES_ADDRESS, resolve));
   const proxy = await startNameProxy();
   try {
     const tunnel = await new Promise<Socket>((resolve, reject) => {
