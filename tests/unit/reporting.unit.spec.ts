@@ -14,6 +14,8 @@ import { renderHtml } from '../framework/reporting/cors-matrix-html.js';
 import { renderMarkdown, renderTerminal } from '../framework/reporting/cors-matrix-text.js';
 import { renderExchanges } from '../framework/reporting/exchange-report.js';
 import { blobFileName, reportMode, reporters } from '../framework/reporting/reporters.js';
+import { blocksOfCall } from '../framework/reporting/cors-record.js';
+import type { EngineMessage } from '../framework/engines/engine.js';
 
 const corsCase = (outcome: 'readable' | 'blocked', reason: 'missing-allow-origin' | 'method-not-allowed' | null = null): Annotation => {
   const sink = { annotations: [] as Annotation[] };
@@ -208,4 +210,24 @@ test('reporters: blob per shard (named so shards on one machine keep each other)
   expect(names('run', { CI: 'true' })[0]).toBe('dot');
   expect(names('blob')).toEqual(['list', 'blob', 'cors-matrix-reporter.ts']);
   expect(names('merge')).toEqual(['html', 'allure-results-reporter.ts', 'allure-playwright-reporter.ts', 'cors-matrix-reporter.ts']);
+});
+
+test.describe('blocksOfCall: the engine\'s blocks of one call, as they trail the page', () => {
+  // Firefox's own sentences (tests/framework/cors/captured-messages/firefox.json), in the order it
+  // may print them: the generic follow-up first, the reason it follows a moment later.
+  const url = 'http://127.0.0.1:1/x';
+  const firefox = (reason: string, status: string): EngineMessage => ({
+    kind: 'console',
+    level: 'error',
+    text: `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: ${reason}). Status code: ${status}.`,
+  });
+  const followUp = firefox('CORS request did not succeed', '(null)');
+  const namedReason = firefox('CORS header ‘Access-Control-Allow-Origin’ missing', '200');
+
+  test('waits past Firefox\'s generic follow-up for the block that names the failure', async () => {
+    const messages: EngineMessage[] = [followUp];
+    setTimeout(() => messages.push(namedReason), 100);
+    const blocks = await blocksOfCall('firefox', () => messages, url);
+    expect(blocks.map((b) => b.reason)).toEqual(['missing-allow-origin', 'request-did-not-succeed']);
+  });
 });
