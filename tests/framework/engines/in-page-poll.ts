@@ -2,7 +2,8 @@
  * EnginePage.waitForFunction, shared by both drivers: one evaluate per document whose promise
  * settles once the expression is truthy, again in the next document when a navigation ends this
  * one. Polling from Node instead costs a round trip per try and up to an interval of lag after
- * the condition is met.
+ * the condition is met. A driver whose promises cost two round trips (WebKitGTK) first asks once
+ * for a plain yes or no (`metNow`): most waits in the matrix are already met when they start.
  */
 export interface PollOutcome {
   met: boolean;
@@ -31,12 +32,32 @@ export function inPagePoll(expression: string, timeoutMs: number): string {
   })`;
 }
 
+/**
+ * True when `expression` is truthy now, false otherwise (falsy, thrown, or a promise: those are
+ * for the poll). A primitive, so a driver returns it in one round trip.
+ */
+export function metNow(expression: string): string {
+  return `(() => {
+    try {
+      const value = (${expression});
+      return typeof value?.then !== 'function' && !!value;
+    } catch {
+      return false;
+    }
+  })()`;
+}
+
 /** What a driver lends waitInPage. */
 export interface PollingPage {
   /** "chromium", "webkit"…: every error starts with it. */
   engineName: string;
   /** Evaluates `source` in the current document; rejects when the document goes away. */
   evaluatePoll(source: string): Promise<PollOutcome>;
+  /**
+   * Where a promise's result costs the driver more round trips than a primitive's (WebKitGTK: two
+   * against one), evaluates `source` to a primitive: a wait already met is then answered by one.
+   */
+  evaluatePrimitive?(source: string): Promise<unknown>;
   /** The error that ends the wait at once (the page closed or crashed), or undefined to poll again. */
   fatal(error: unknown): Error | undefined;
   /** An error as one line, for the timeout's "last error". */
@@ -51,6 +72,11 @@ export async function waitInPage(page: PollingPage, expression: string, timeoutM
   const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
   let lastError: unknown;
   try {
+    if (page.evaluatePrimitive !== undefined) {
+      // Anything but a plain yes (a navigation under it included) leaves the answer to the poll.
+      const now = await Promise.race([page.evaluatePrimitive(metNow(expression)).catch(() => false), outOfTime]);
+      if (now === true) return;
+    }
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) {

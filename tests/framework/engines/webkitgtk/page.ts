@@ -63,6 +63,7 @@ export class WebKitPage implements EnginePage {
     await waitInPage({
       engineName: 'webkit',
       evaluatePoll: (source) => evaluateValue<PollOutcome>(this.session, source),
+      evaluatePrimitive: (source) => evaluateValue<unknown>(this.session, source),
       // Anything else is expected while a navigation swaps the target or the new document is not ready yet.
       fatal: () => (this.closed ? new Error('webkit: the page is closed') : undefined),
       describe: errorMessage,
