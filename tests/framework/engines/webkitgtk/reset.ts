@@ -19,11 +19,14 @@ import { withTimeout } from './util.js';
 /** WEBKIT_WEBSITE_DATA_ALL of webkit2gtk-4.1 2.50 ((1 << 14) - 1); unknown bits are ignored. */
 const ALL_WEBSITE_DATA_TYPES = (1 << 14) - 1;
 
-/** How the about:data page describes what is left: its section titles and the page ID its buttons use. */
-const READ_LISTING = `(() => ({
+/**
+ * How the about:data page describes what is left: its section titles and the page ID its buttons
+ * use. As JSON text: the inspector returns a string in one round trip, an object in two.
+ */
+const READ_LISTING = `JSON.stringify({
   pageId: (/clearData\\('(\\d+):/.exec(document.documentElement.outerHTML) || [])[1] || null,
   sections: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()),
-}))()`;
+})`;
 
 interface Listing {
   pageId: string | null;
@@ -38,16 +41,20 @@ interface Listing {
 export async function clearWebsiteData(dataSession: InspectorSession, timeoutMs: number): Promise<void> {
   // The listing is built when the page loads: reload it to see what the last test left.
   await reloadDataPage(dataSession, 'location.reload(), true', timeoutMs);
-  let listing = await evaluateValue<Listing>(dataSession, READ_LISTING);
+  let listing = await readListing(dataSession);
   // A clear can race with data being written (e.g. a request of the previous page finishing late).
   for (let attempt = 0; attempt < 3 && listing.sections.length > 0; attempt++) {
     if (listing.pageId === null) throw new Error(`webkit: ${ABOUT_DATA_URL} lists ${listing.sections.join(', ')} but no page ID`);
     // MiniBrowser reloads the page once the data is gone.
     const clear = `window.webkit.messageHandlers.aboutData.postMessage(${JSON.stringify(`${listing.pageId}:${ALL_WEBSITE_DATA_TYPES}`)}), true`;
     await reloadDataPage(dataSession, clear, timeoutMs);
-    listing = await evaluateValue<Listing>(dataSession, READ_LISTING);
+    listing = await readListing(dataSession);
   }
   if (listing.sections.length > 0) throw new Error(`webkit: website data left after clearing: ${listing.sections.join(', ')}`);
+}
+
+async function readListing(dataSession: InspectorSession): Promise<Listing> {
+  return JSON.parse(await evaluateValue<string>(dataSession, READ_LISTING)) as Listing;
 }
 
 /** Runs `expression` in the about:data tab and waits for the reload it causes. */
