@@ -2,8 +2,8 @@
  * EnginePage.waitForFunction, shared by both drivers: one evaluate per document whose promise
  * settles once the expression is truthy, again in the next document when a navigation ends this
  * one. Polling from Node instead costs a round trip per try and up to an interval of lag after
- * the condition is met. A driver whose promises cost two round trips (WebKitGTK) first asks once
- * for a plain yes or no (`metNow`): most waits in the matrix are already met when they start.
+ * the condition is met. A wait already met is answered with a plain `true` (most of the
+ * matrix's waits are met when they start).
  */
 export interface PollOutcome {
   met: boolean;
@@ -11,39 +11,43 @@ export interface PollOutcome {
   error?: string;
 }
 
+/** `true` when the wait was met at the first look, else how the loop ended. */
+export type PollAnswer = true | PollOutcome;
+
 export const IN_PAGE_POLL_MS = 10;
 
-/** A page-side loop that settles once `expression` is truthy, or with its last error after `timeoutMs`. */
-export function inPagePoll(expression: string, timeoutMs: number): string {
-  return `new Promise((resolve) => {
-    const until = Date.now() + ${timeoutMs};
-    let error;
-    const check = async () => {
-      try {
-        if (await (${expression})) return resolve({ met: true });
-        error = undefined;
-      } catch (thrown) {
-        error = String(thrown);
-      }
-      if (Date.now() >= until) return resolve({ met: false, error });
-      setTimeout(check, ${IN_PAGE_POLL_MS});
-    };
-    check();
-  })`;
-}
-
 /**
- * True when `expression` is truthy now, false otherwise (falsy, thrown, or a promise: those are
- * for the poll). A primitive, so a driver returns it in one round trip.
+ * What the page answers: a plain `true` when `expression` is truthy at the first look (a primitive,
+ * which every driver returns in one round trip; a promise's value costs WebKitGTK's inspector two),
+ * otherwise a loop's promise that settles once it is, or with its last error after `timeoutMs`.
  */
-export function metNow(expression: string): string {
+export function inPagePoll(expression: string, timeoutMs: number): string {
   return `(() => {
+    const until = Date.now() + ${timeoutMs};
+    const look = () => (${expression});
+    let error;
+    let first;
     try {
-      const value = (${expression});
-      return typeof value?.then !== 'function' && !!value;
-    } catch {
-      return false;
+      first = look();
+      if (typeof first?.then !== 'function' && first) return true;
+    } catch (thrown) {
+      error = String(thrown);
     }
+    return new Promise((resolve) => {
+      const check = async (value) => {
+        try {
+          if (await value()) return resolve({ met: true });
+          error = undefined;
+        } catch (thrown) {
+          error = String(thrown);
+        }
+        next();
+      };
+      const next = () => (Date.now() >= until ? resolve({ met: false, error }) : setTimeout(() => check(look), ${IN_PAGE_POLL_MS}));
+      // A promise from the first look is awaited, not asked for again.
+      if (typeof first?.then === 'function') check(() => first);
+      else next();
+    });
   })()`;
 }
 
@@ -52,12 +56,7 @@ export interface PollingPage {
   /** "chromium", "webkit"…: every error starts with it. */
   engineName: string;
   /** Evaluates `source` in the current document; rejects when the document goes away. */
-  evaluatePoll(source: string): Promise<PollOutcome>;
-  /**
-   * Where a promise's result costs the driver more round trips than a primitive's (WebKitGTK: two
-   * against one), evaluates `source` to a primitive: a wait already met is then answered by one.
-   */
-  evaluatePrimitive?(source: string): Promise<unknown>;
+  evaluatePoll(source: string): Promise<PollAnswer>;
   /** The error that ends the wait at once (the page closed or crashed), or undefined to poll again. */
   fatal(error: unknown): Error | undefined;
   /** An error as one line, for the timeout's "last error". */
@@ -72,11 +71,6 @@ export async function waitInPage(page: PollingPage, expression: string, timeoutM
   const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
   let lastError: unknown;
   try {
-    if (page.evaluatePrimitive !== undefined) {
-      // Anything but a plain yes (a navigation under it included) leaves the answer to the poll.
-      const now = await Promise.race([page.evaluatePrimitive(metNow(expression)).catch(() => false), outOfTime]);
-      if (now === true) return;
-    }
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -85,7 +79,7 @@ export async function waitInPage(page: PollingPage, expression: string, timeoutM
       }
       try {
         const outcome = await Promise.race([page.evaluatePoll(inPagePoll(expression, left)), outOfTime]);
-        if (outcome?.met) return;
+        if (outcome === true || outcome?.met) return;
         // A string only: WebKit's by-value result turns the poll's undefined error into null.
         if (typeof outcome?.error === 'string') lastError = new Error(outcome.error);
       } catch (error) {

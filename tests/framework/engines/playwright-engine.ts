@@ -6,7 +6,7 @@ import type { Browser, BrowserContextOptions, ConsoleMessage, Page, Request } fr
 import type { Engine, EngineCookie, EngineInfo, EngineMessage, EnginePage } from './engine.js';
 import type { SiteAccess } from './site-access.js';
 import { GOTO_TIMEOUT_MS, jarDomain } from './engine.js';
-import { waitInPage, type PollOutcome } from './in-page-poll.js';
+import { waitInPage, type PollAnswer } from './in-page-poll.js';
 import { ReusablePage, type PageWipe } from './reusable-page.js';
 
 class PlaywrightEnginePage implements EnginePage {
@@ -84,7 +84,7 @@ class PlaywrightEnginePage implements EnginePage {
   async waitForFunction(expression: string, timeoutMs = 10_000): Promise<void> {
     await waitInPage({
       engineName: this.engineName,
-      evaluatePoll: (source) => this.page.evaluate<PollOutcome>(source),
+      evaluatePoll: (source) => this.page.evaluate<PollAnswer>(source),
       fatal: (error) => (this.page.isClosed() || /crash|has been closed/i.test(String(error)) ? this.oneLine(error, 'waitForFunction') : undefined),
       describe: (error) => this.oneLine(error, 'evaluate').message,
     }, expression, timeoutMs);

@@ -1,7 +1,7 @@
 /** The EnginePage over MiniBrowser's test tab (its one web view the tests drive). */
 import { GOTO_TIMEOUT_MS, jarDomain, type EngineCookie, type EngineMessage, type EnginePage } from '../engine.js';
 import type { InspectorSession, TargetEvent } from './inspector.js';
-import { waitInPage, type PollOutcome } from '../in-page-poll.js';
+import { waitInPage, type PollAnswer } from '../in-page-poll.js';
 import { evaluateValue, navigate } from './runtime.js';
 import { errorMessage } from './util.js';
 import { unwrapWorkerEvent } from './workers.js';
@@ -62,8 +62,7 @@ export class WebKitPage implements EnginePage {
     this.assertOpen();
     await waitInPage({
       engineName: 'webkit',
-      evaluatePoll: (source) => evaluateValue<PollOutcome>(this.session, source),
-      evaluatePrimitive: (source) => evaluateValue<unknown>(this.session, source),
+      evaluatePoll: (source) => evaluateValue<PollAnswer>(this.session, source),
       // Anything else is expected while a navigation swaps the target or the new document is not ready yet.
       fatal: () => (this.closed ? new Error('webkit: the page is closed') : undefined),
       describe: errorMessage,
