@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import { LAB_PREFIX } from '../okta-api/cors-lab/behaviour.js';
 import { corsLabRouter, type LabSites } from '../okta-api/cors-lab/router.js';
+import { withOwnAssetsInline } from './inline-assets.js';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 const require = createRequire(import.meta.url);
@@ -21,15 +22,25 @@ export interface WebsiteOptions {
   corsLab?: { sites: LabSites; exchangeLog: RequestHandler };
 }
 
+function page(html: string): RequestHandler {
+  return (_req, res) => {
+    res.type('html').send(html);
+  };
+}
+
 export function createWebsite(options: WebsiteOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   if (options.corsLab !== undefined) app.use(LAB_PREFIX, options.corsLab.exchangeLog, corsLabRouter(options.corsLab.sites));
   app.use('/vendor/jquery', express.static(jqueryDist, { index: false }));
   app.use('/vendor/okta-auth-js', express.static(oktaAuthDist, { index: false }));
+  const testPage = page(withOwnAssetsInline(publicDir, 'index.html'));
+  const sdkPage = page(withOwnAssetsInline(publicDir, 'sdk.html'));
+  app.get(['/', '/index.html'], testPage);
+  app.get('/probe.html', page(withOwnAssetsInline(publicDir, 'probe.html')));
   // The SDK page is also the OIDC app's sign-in redirect URI.
-  app.get('/login/callback', (_req, res) => res.sendFile(path.join(publicDir, 'sdk.html')));
-  app.use(express.static(publicDir, { index: 'index.html' }));
+  app.get(['/sdk.html', '/login/callback'], sdkPage);
+  app.use(express.static(publicDir, { index: false }));
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found. The CORS test page is at /\n');
   });
