@@ -353,6 +353,10 @@ test.describe('the API under test: environment and calls (tests/framework/okta/a
     await expect(checkApi(target(servers, { url: nobody }))).rejects.toThrow(
       exactly(`CORS_API_URL ${nobody}: cannot connect (ECONNREFUSED); is the API running?`),
     );
+    // The sign-in calls go from Node straight through node:http: the same one line.
+    await expect(authenticate(target(servers, { url: nobody }))).rejects.toThrow(
+      exactly(`CORS_API_URL ${nobody}: cannot connect (ECONNREFUSED); is the API running?`),
+    );
     await expect(checkApi(target(servers, { token: 'wrong-token-0123456789' }))).rejects.toThrow(
       exactly(`CORS_API_TOKEN was refused by ${servers.api.url}: 401 E0000011 Invalid token provided`),
     );

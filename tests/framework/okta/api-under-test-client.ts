@@ -9,7 +9,7 @@ import { parseSetCookie } from 'set-cookie-parser';
 import { isRecord } from '../../../servers/util/is-record.js';
 import type { EngineCookie, EnginePage } from '../engines/engine.js';
 import { ApiUnderTestError, ENV, type ApiUnderTestConfig } from './api-under-test-env.js';
-import { httpsAlong, type SuiteNamesRoute } from './suite-names-route.js';
+import { callFromNode, type SuiteNamesRoute } from './node-call.js';
 import { TrustedOriginsAdmin, type TrustedOriginJson } from './trusted-origins-admin-client.js';
 
 /** Where the tests go and how they get in. The password stays in here, out of reports. */
@@ -63,11 +63,10 @@ async function ask(target: Pick<ApiTarget, 'url' | 'label'>, send: (context: API
   }
 }
 
-/** A sign-in call: along the target's route to the suite's host names when it has one, else as `ask`. */
+/** A sign-in call from Node: along the target's route to the suite's host names when it has one. */
 async function askToSignIn(target: SignInRoute, method: 'GET' | 'POST', url: string, body?: object): Promise<Answer> {
-  if (target.route === undefined) return ask(target, (context) => (method === 'GET' ? context.get(url) : context.post(url, { headers: { Accept: 'application/json' }, data: body })));
   try {
-    const { status, headers, setCookies, text } = await httpsAlong(target.route, method, url, body);
+    const { status, headers, setCookies, text } = await callFromNode(target.route, method, url, body);
     return toAnswer(status, headers, setCookies, text);
   } catch (error) {
     throw new ApiUnderTestError(`${target.label}: ${connectProblem(error)}`);

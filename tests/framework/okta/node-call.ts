@@ -1,9 +1,10 @@
 /**
- * How Node reaches an org under the suite's host names (servers/topology/), which no DNS knows,
- * for the sign-in calls the tests make from Node: Playwright's request client takes neither a
- * resolver nor a CA, so these go through node:https with both.
+ * The sign-in calls the tests make from Node (authn, sessionCookieRedirect), straight through
+ * node:http(s). Playwright's request client would open a request context per call (~12 ms each,
+ * two calls a signed-in test) and takes neither a resolver nor a CA, which an org under the
+ * suite's host names (servers/topology/), known to no DNS, needs.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 
@@ -24,9 +25,9 @@ export interface RawAnswer {
 
 const TIMEOUT_MS = 10_000;
 
-/** One HTTPS call along `route`, JSON in and accepted; no redirect is followed. */
-export function httpsAlong(route: SuiteNamesRoute, method: 'GET' | 'POST', url: string, body?: object): Promise<RawAnswer> {
-  const lookup: LookupFunction = (host, options, callback) => {
+/** Resolves only the suite's host names, to the route's address. */
+function lookupAlong(route: SuiteNamesRoute): LookupFunction {
+  return (host, options, callback) => {
     if (!route.names.includes(host.toLowerCase())) {
       callback(Object.assign(new Error(`${host} is not one of the suite's host names`), { code: 'ENOTFOUND' }), '', 4);
       return;
@@ -34,10 +35,19 @@ export function httpsAlong(route: SuiteNamesRoute, method: 'GET' | 'POST', url: 
     if (options.all === true) callback(null, [{ address: route.address, family: 4 }]);
     else callback(null, route.address, 4);
   };
+}
+
+/**
+ * One call, JSON in and accepted; no redirect is followed. Along `route` when given (the suite's
+ * names and its CA only), else as the URL says with the system's DNS and CAs.
+ */
+export function callFromNode(route: SuiteNamesRoute | undefined, method: 'GET' | 'POST', url: string, body?: object): Promise<RawAnswer> {
   const json = body === undefined ? undefined : JSON.stringify(body);
   const headers = { accept: 'application/json', ...(json === undefined ? {} : { 'content-type': 'application/json' }) };
+  const options = { method, headers, timeout: TIMEOUT_MS, ...(route === undefined ? {} : { ca: route.ca, lookup: lookupAlong(route) }) };
+  const send = new URL(url).protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
-    const call = httpsRequest(url, { method, headers, ca: route.ca, lookup, timeout: TIMEOUT_MS }, (response) => {
+    const call = send(url, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
