@@ -34,12 +34,11 @@ export function createWebsite(options: WebsiteOptions = {}): Express {
   if (options.corsLab !== undefined) app.use(LAB_PREFIX, options.corsLab.exchangeLog, corsLabRouter(options.corsLab.sites));
   app.use('/vendor/jquery', express.static(jqueryDist, { index: false }));
   app.use('/vendor/okta-auth-js', express.static(oktaAuthDist, { index: false }));
-  const testPage = page(withOwnAssetsInline(publicDir, 'index.html'));
-  const sdkPage = page(withOwnAssetsInline(publicDir, 'sdk.html'));
-  app.get(['/', '/index.html'], testPage);
+  // Built once per app, not per request.
+  app.get(['/', '/index.html'], page(withOwnAssetsInline(publicDir, 'index.html')));
   app.get('/probe.html', page(withOwnAssetsInline(publicDir, 'probe.html')));
   // The SDK page is also the OIDC app's sign-in redirect URI.
-  app.get(['/sdk.html', '/login/callback'], sdkPage);
+  app.get(['/sdk.html', '/login/callback'], page(withOwnAssetsInline(publicDir, 'sdk.html')));
   app.use(express.static(publicDir, { index: false }));
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found. The CORS test page is at /\n');
