@@ -1,18 +1,19 @@
 /**
- * `npm run bench [-- --engines=chromium,webkit] [-- <playwright test args for the suite runs>]`
+ * `npm run bench [-- --engines=chromium,webkit] [-- --parts=speed|stops] [-- <playwright test args for the suite runs>]`
  *
  * Per engine, in one sitting: the warm floor (one page per worker, a navigation and one XHR per
  * test), the fresh floor (a fresh isolated page per test, same work), both with as many tests as
  * the engine's scenarios and 2 workers (scripts/bench/), and the suite's own scenarios for that
  * engine project, with the ratios; wall time includes start-up. Plus, per run, test counts
  * (flaky ones too, e.g. with --repeat-each=5), the peak memory of the whole process tree and any
- * browser/Xvfb process left behind. Figures are printed here, never asserted in tests.
+ * browser/Xvfb process left behind. Then the stop cases (scripts/bench/stop-cases.ts): a run
+ * stopped by Ctrl-C, by a worker's SIGKILL and by the browser's SIGKILL, and what each left.
+ * `--parts=speed` or `--parts=stops` runs one half. Figures are printed here, never asserted in tests.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { descendantsIn, processesWithEnv, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
-
-type EngineName = 'chromium' | 'firefox' | 'webkit';
+import { descendantsIn, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
+import { leftoversOf, markerFor, RUN_MARKER, runStopCases, stopFailed, type EngineName, type StopOutcome } from './bench/stop-cases.js';
 
 interface Stats {
   expected: number;
@@ -36,13 +37,21 @@ interface RunResult {
 }
 
 const FLOOR_CONFIG = 'scripts/bench/floor.config.ts';
-const RUN_MARKER = 'CORS_BENCH_RUN';
 const FLOOR_WORKERS = '2';
 
-function parseArgs(argv: string[]): { engines: EngineName[]; suiteArgs: string[] } {
+type Part = 'speed' | 'stops';
+
+function parseArgs(argv: string[]): { engines: EngineName[]; parts: Part[]; suiteArgs: string[] } {
   let engines: EngineName[] = ['chromium', 'firefox', 'webkit'];
+  let parts: Part[] = ['speed', 'stops'];
   const suiteArgs: string[] = [];
   for (const arg of argv) {
+    const part = /^--parts=(.+)$/.exec(arg)?.[1];
+    if (part !== undefined) {
+      if (part !== 'speed' && part !== 'stops') throw new Error(`bench: unknown --parts=${part}; use --parts=speed or --parts=stops (both run when it is left out)`);
+      parts = [part];
+      continue;
+    }
     const match = /^--engines=(.+)$/.exec(arg);
     if (!match) {
       suiteArgs.push(arg);
@@ -53,13 +62,13 @@ function parseArgs(argv: string[]): { engines: EngineName[]; suiteArgs: string[]
     if (unknown.length > 0) throw new Error(`bench: unknown engine(s) ${unknown.join(', ')}; use chromium, firefox, webkit`);
     engines = names as EngineName[];
   }
-  return { engines, suiteArgs };
+  return { engines, parts, suiteArgs };
 }
 
 /** Runs `playwright test` with the JSON reporter and watches its process tree until it ends. */
 async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   // Everything the run starts inherits this marker: leftovers are told from other runs' processes by it.
-  const runId = `${process.pid}-${performance.now().toFixed(0)}`;
+  const runId = markerFor(label);
   const started = performance.now();
   const child = spawn('npx', ['playwright', 'test', '--reporter=json', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -77,9 +86,7 @@ async function runPlaywright(label: string, args: string[], env: NodeJS.ProcessE
   const exitCode: number = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
-  // Give exiting browsers a moment to be reaped before calling them left behind.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const leftovers = processesWithEnv(RUN_MARKER, runId);
+  const leftovers = await leftoversOf(runId);
   const report = readReport(json);
   return { label, seconds, exitCode, stats: report?.stats, specs: specTimes(report?.suites ?? []), peakMiB: peakKb / 1024, peakProcesses, leftovers };
 }
@@ -189,9 +196,16 @@ function meanMs(times: { tests: number; ms: number }[]): number {
 }
 
 const startLoad = loadavg().map((n) => n.toFixed(1)).join(' ');
-const { engines, suiteArgs } = parseArgs(process.argv.slice(2));
+const { engines, parts, suiteArgs } = parseArgs(process.argv.slice(2));
 const results = new Map<EngineName, RunResult[]>();
-for (const engine of engines) results.set(engine, await benchEngine(engine, suiteArgs));
-printSummary(results);
-const failed = [...results.values()].flat().some((run) => run.exitCode !== 0 || run.leftovers.length > 0);
+if (parts.includes('speed')) {
+  for (const engine of engines) results.set(engine, await benchEngine(engine, suiteArgs));
+  printSummary(results);
+}
+const stops: StopOutcome[] = [];
+if (parts.includes('stops')) {
+  console.log('\nstop cases: each engine\'s seed scenarios, stopped once 3 tests have finished');
+  for (const engine of engines) stops.push(...(await runStopCases(engine)));
+}
+const failed = [...results.values()].flat().some((run) => run.exitCode !== 0 || run.leftovers.length > 0) || stops.some(stopFailed);
 process.exit(failed ? 1 : 0);
