@@ -205,7 +205,7 @@ if (parts.includes('speed')) {
 }
 const stops: StopOutcome[] = [];
 if (parts.includes('stops')) {
-  console.log('\nstop cases: each engine\'s seed scenarios, stopped once 3 tests have finished');
+  console.log("\nstop cases: each engine's seed scenarios, one worker, stopped as the 4th test gets its page");
   for (const engine of engines) stops.push(...(await runStopCases(engine)));
 }
 const failed = [...results.values()].flat().some((run) => run.exitCode !== 0 || run.leftovers.length > 0) || stops.some(stopFailed);

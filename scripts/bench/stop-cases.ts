@@ -97,10 +97,17 @@ async function runStopCase(engine: EngineName, stop: StopCase): Promise<StopOutc
     if (outcome.stopped !== undefined) stoppedAt ??= performance.now();
     outcome.hit ??= /^stop-case: the test it hit (.*)$/m.exec(printed)?.[1];
   });
+  // The run's group is out of reach of a Ctrl-C to the benchmark: pass it on, then end.
+  const passOn = (signal: NodeJS.Signals): void => {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', passOn).once('SIGTERM', passOn);
   const exited = new Promise<boolean>((resolve) => child.on('exit', () => resolve(true)));
   let limit: NodeJS.Timeout | undefined;
   const ended = await Promise.race([exited, new Promise<false>((resolve) => (limit = setTimeout(() => resolve(false), END_LIMIT_MS)))]);
   clearTimeout(limit);
+  process.off('SIGINT', passOn).off('SIGTERM', passOn);
   if (!ended && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
   outcome.leftovers = await leftoversOf(runId);
   if (ended && stoppedAt !== undefined) outcome.endedAfter = (performance.now() - stoppedAt) / 1000;

@@ -1,11 +1,12 @@
 /**
- * A reporter the benchmark's stop cases add to a run (scripts/bench/stop-cases.ts): once
- * FINISHED_BEFORE_STOP tests have ended, as soon as the next test has its page (the setup of
- * its `enginePage` fixture ended; the test is about to use it), it stops the run the way CORS_BENCH_STOP says: `Ctrl-C` sends SIGINT to the
- * run's process group, as a terminal does; `worker SIGKILL` kills the worker (the run has one,
- * so it is that test's); `browser SIGKILL` kills the worker's browser. It prints what it stopped,
- * and how the test it hit ended, as `stop-case: …` lines for the script to read. It lives in the
- * runner, which knows exactly when a test's body runs.
+ * A reporter the benchmark's stop cases add to a run (scripts/bench/stop-cases.ts). Once
+ * FINISHED_BEFORE_STOP tests have ended, as soon as the next test has its page (the setup of its
+ * `enginePage` fixture ended; the test is about to use it), it stops the run the way
+ * CORS_BENCH_STOP says: `Ctrl-C` sends SIGINT to the run's process group, as a terminal does;
+ * `worker SIGKILL` kills the worker (the run has one, so it is that test's); `browser SIGKILL`
+ * kills the worker's browser. It prints what it stopped, and how the test it hit ended, as
+ * `stop-case: …` lines for the script to read. It lives in the runner, which knows exactly when
+ * a test has its page.
  */
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { descendantsIn, processTable, type ProcessInfo } from '../../tests/framework/engines/process-tree.js';
