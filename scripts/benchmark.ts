@@ -197,7 +197,17 @@ function meanMs(times: { tests: number; ms: number }[]): number {
 }
 
 const startLoad = loadavg().map((n) => n.toFixed(1)).join(' ');
-const { engines, parts, suiteArgs } = parseArgs(process.argv.slice(2));
+/** A wrong argument is one line and exit code 2, not a stack trace. */
+function argsOrExit(): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+}
+
+const { engines, parts, suiteArgs } = argsOrExit();
 const results = new Map<EngineName, RunResult[]>();
 if (parts.includes('speed')) {
   for (const engine of engines) results.set(engine, await benchEngine(engine, suiteArgs));
