@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { descendantsIn, processTable, type ProcessInfo } from '../tests/framework/engines/process-tree.js';
-import { leftoversOf, markerFor, RUN_MARKER, runStopCases, stopFailed, type EngineName, type StopOutcome } from './bench/stop-cases.js';
+import { leftoversOf, markerFor, RUN_MARKER } from './bench/run-marker.js';
+import { runStopCases, stopFailed, type EngineName, type StopOutcome } from './bench/stop-cases.js';
 
 interface Stats {
   expected: number;

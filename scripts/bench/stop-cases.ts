@@ -12,21 +12,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processesWithEnv, type ProcessInfo } from '../../tests/framework/engines/process-tree.js';
+import type { ProcessInfo } from '../../tests/framework/engines/process-tree.js';
+import { leftoversOf, markerFor, RUN_MARKER } from './run-marker.js';
 
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
 type StopCase = 'Ctrl-C' | 'worker SIGKILL' | 'browser SIGKILL';
-
-/** Marks every process a benchmark run starts: leftovers are told from other runs' processes by it. */
-export const RUN_MARKER = 'CORS_BENCH_RUN';
 
 const STOP_CASES: readonly StopCase[] = ['Ctrl-C', 'worker SIGKILL', 'browser SIGKILL'];
 const SPEC = 'tests/scenarios/seed-scenarios.spec.ts';
 const STOP_REPORTER = './scripts/bench/stop-reporter.ts';
 /** How long a stopped run may take to end before it counts as hung (and is killed). */
 const END_LIMIT_MS = 180_000;
-/** How long exiting processes get to be reaped before they count as left behind. */
-const REAP_LIMIT_MS = 5_000;
 
 export interface StopOutcome {
   engine: EngineName;
@@ -39,20 +35,6 @@ export interface StopOutcome {
   endedAfter: number | undefined;
   counts: Record<string, number>;
   leftovers: ProcessInfo[];
-}
-
-export function markerFor(label: string): string {
-  return `${process.pid}-${label.replaceAll(' ', '-')}-${performance.now().toFixed(0)}`;
-}
-
-/** Live processes the run marked `runId` started, once exiting ones have had REAP_LIMIT_MS to go. */
-export async function leftoversOf(runId: string): Promise<ProcessInfo[]> {
-  const until = Date.now() + REAP_LIMIT_MS;
-  for (;;) {
-    const left = processesWithEnv(RUN_MARKER, runId);
-    if (left.length === 0 || Date.now() >= until) return left;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 interface JsonSuite {
